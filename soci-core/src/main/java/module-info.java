@@ -1,0 +1,7 @@
+/** What users embed: seekable layers over blob sources, and SOCI index building. */
+module dev.soci.core {
+  requires transitive dev.soci.ztoc;
+  requires transitive dev.soci.oci;
+
+  exports dev.soci.core;
+}

@@ -1,0 +1,2 @@
+/** OCI image and SOCI index data model. */
+package dev.soci.oci;

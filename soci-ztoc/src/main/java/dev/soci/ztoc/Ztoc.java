@@ -1,0 +1,217 @@
+package dev.soci.ztoc;
+
+import dev.soci.ztoc.zinfo.Zinfo;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A zTOC: the table of contents of one layer (its tar entries with their uncompressed offsets)
+ * plus the checkpoints and span digests that let a reader decompress any span on its own.
+ *
+ * <p>Immutable and thread-safe. {@link #encode()} writes exactly the flatbuffers bytes upstream
+ * soci writes for the same content; {@link #decode(byte[])} reads any zTOC upstream writes and
+ * validates it.
+ */
+public final class Ztoc {
+  /** The only zTOC version that exists. */
+  public static final String VERSION_0_9 = "0.9";
+  /** The build tool identifier upstream's CLI writes. */
+  public static final String DEFAULT_BUILD_TOOL_IDENTIFIER = "AWS SOCI CLI v0.2";
+
+  private final String version;
+  private final String buildToolIdentifier;
+  private final long compressedArchiveSize;
+  private final long uncompressedArchiveSize;
+  private final Toc toc;
+  private final CompressionAlgorithm compressionAlgorithm;
+  private final int maxSpanId;
+  private final List<String> spanDigests;
+  private final byte[] checkpoints;
+  private volatile Zinfo zinfo;
+
+  private Ztoc(Builder b) {
+    this.version = Objects.requireNonNull(b.version, "version");
+    this.buildToolIdentifier = Objects.requireNonNull(b.buildToolIdentifier, "buildToolIdentifier");
+    this.compressedArchiveSize = b.compressedArchiveSize;
+    this.uncompressedArchiveSize = b.uncompressedArchiveSize;
+    this.toc = new Toc(b.files);
+    this.compressionAlgorithm = Objects.requireNonNull(b.compressionAlgorithm, "compressionAlgorithm");
+    this.maxSpanId = b.maxSpanId;
+    this.spanDigests = List.copyOf(b.spanDigests);
+    this.checkpoints = b.checkpoints.clone();
+  }
+
+  /** Returns a new builder: version 0.9, upstream's build tool identifier, gzip, no files. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Decodes and validates a zTOC buffer. */
+  public static Ztoc decode(byte[] bytes) throws MalformedZtocException {
+    return ZtocDecoder.decode(bytes);
+  }
+
+  /** Encodes this zTOC as the flatbuffers bytes upstream soci writes for it. */
+  public byte[] encode() {
+    return ZtocEncoder.encode(this);
+  }
+
+  /** The format version, {@code "0.9"}. */
+  public String version() {
+    return version;
+  }
+
+  /** The build tool identifier recorded by whoever built this zTOC. */
+  public String buildToolIdentifier() {
+    return buildToolIdentifier;
+  }
+
+  /** Size in bytes of the layer blob as stored (compressed). */
+  public long compressedArchiveSize() {
+    return compressedArchiveSize;
+  }
+
+  /** Offset in the uncompressed tar just after its end-of-archive marker. */
+  public long uncompressedArchiveSize() {
+    return uncompressedArchiveSize;
+  }
+
+  /** The table of contents: entries in archive order, with name lookup. */
+  public Toc toc() {
+    return toc;
+  }
+
+  /** Shortcut for {@code toc().entries()}. */
+  public List<FileMetadata> files() {
+    return toc.entries();
+  }
+
+  /** How the layer is compressed. */
+  public CompressionAlgorithm compressionAlgorithm() {
+    return compressionAlgorithm;
+  }
+
+  /** Number of spans minus one. */
+  public int maxSpanId() {
+    return maxSpanId;
+  }
+
+  /** One {@code "sha256:<hex>"} digest per span, of the span's compressed bytes. */
+  public List<String> spanDigests() {
+    return spanDigests;
+  }
+
+  /** The raw checkpoints blob (a gzip zinfo blob or a {@code TarZinfo} flatbuffer); a copy. */
+  public byte[] checkpoints() {
+    return checkpoints.clone();
+  }
+
+  byte[] checkpointBytes() {
+    return checkpoints;
+  }
+
+  /** The parsed checkpoints, validated against this zTOC; parsed once and cached. */
+  public Zinfo zinfo() throws MalformedZtocException {
+    Zinfo z = zinfo;
+    if (z == null) {
+      z = Zinfo.parse(compressionAlgorithm, checkpoints);
+      zinfo = z;
+    }
+    return z;
+  }
+
+  /** Returns a builder initialised with this zTOC's content. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.version = version;
+    b.buildToolIdentifier = buildToolIdentifier;
+    b.compressedArchiveSize = compressedArchiveSize;
+    b.uncompressedArchiveSize = uncompressedArchiveSize;
+    b.files = toc.entries();
+    b.compressionAlgorithm = compressionAlgorithm;
+    b.maxSpanId = maxSpanId;
+    b.spanDigests = spanDigests;
+    b.checkpoints = checkpoints;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "Ztoc[" + compressionAlgorithm.wireName() + ", " + toc.entries().size() + " files, "
+        + (maxSpanId + 1) + " spans, " + compressedArchiveSize + " -> " + uncompressedArchiveSize + " bytes]";
+  }
+
+  /** Assembles a {@link Ztoc} from its parts. Not thread-safe. */
+  public static final class Builder {
+    private String version = VERSION_0_9;
+    private String buildToolIdentifier = DEFAULT_BUILD_TOOL_IDENTIFIER;
+    private long compressedArchiveSize;
+    private long uncompressedArchiveSize;
+    private List<FileMetadata> files = List.of();
+    private CompressionAlgorithm compressionAlgorithm = CompressionAlgorithm.GZIP;
+    private int maxSpanId;
+    private List<String> spanDigests = List.of();
+    private byte[] checkpoints = new byte[0];
+
+    private Builder() {}
+
+    /** Sets the version string (default {@code "0.9"}). */
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    /** Sets the build tool identifier (default {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}). */
+    public Builder buildToolIdentifier(String id) {
+      this.buildToolIdentifier = id;
+      return this;
+    }
+
+    /** Sets the compressed (blob) size. */
+    public Builder compressedArchiveSize(long size) {
+      this.compressedArchiveSize = size;
+      return this;
+    }
+
+    /** Sets the uncompressed tar size up to its end-of-archive marker. */
+    public Builder uncompressedArchiveSize(long size) {
+      this.uncompressedArchiveSize = size;
+      return this;
+    }
+
+    /** Sets the TOC entries, in archive order. */
+    public Builder files(List<FileMetadata> files) {
+      this.files = List.copyOf(files);
+      return this;
+    }
+
+    /** Sets the compression algorithm (default gzip). */
+    public Builder compressionAlgorithm(CompressionAlgorithm algorithm) {
+      this.compressionAlgorithm = algorithm;
+      return this;
+    }
+
+    /** Sets the number of spans minus one. */
+    public Builder maxSpanId(int maxSpanId) {
+      this.maxSpanId = maxSpanId;
+      return this;
+    }
+
+    /** Sets the span digests, {@code "sha256:<hex>"} each, in span order. */
+    public Builder spanDigests(List<String> digests) {
+      this.spanDigests = List.copyOf(digests);
+      return this;
+    }
+
+    /** Sets the raw checkpoints blob (copied). */
+    public Builder checkpoints(byte[] blob) {
+      this.checkpoints = blob.clone();
+      return this;
+    }
+
+    /** Builds the immutable zTOC. */
+    public Ztoc build() {
+      return new Ztoc(this);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.soci.ztoc.zinfo;
+
+import dev.soci.ztoc.CompressionAlgorithm;
+import dev.soci.ztoc.MalformedZtocException;
+
+/**
+ * The checkpoints of a layer and the span arithmetic built on them: which compressed bytes hold
+ * span {@code i}, which uncompressed bytes it produces, and which span holds an offset.
+ * Implementations are immutable and thread-safe.
+ */
+public sealed interface Zinfo permits GzipZinfo, TarZinfo {
+
+  /** Parses the checkpoints blob of a zTOC with the given compression algorithm. */
+  static Zinfo parse(CompressionAlgorithm algorithm, byte[] blob) throws MalformedZtocException {
+    return switch (algorithm) {
+      case GZIP -> GzipZinfo.fromBytes(blob);
+      case UNCOMPRESSED -> TarZinfo.fromBytes(blob);
+    };
+  }
+
+  /** The span size the checkpoints were built with. */
+  long spanSize();
+
+  /** Number of spans minus one ({@code -1} when there are none). */
+  int maxSpanId();
+
+  /** First compressed byte of span {@code i}. */
+  long startCompressedOffset(int i);
+
+  /** End (exclusive) of span {@code i}'s compressed bytes; the last span ends at {@code fileSize}. */
+  long endCompressedOffset(int i, long fileSize);
+
+  /** First uncompressed byte of span {@code i}. */
+  long startUncompressedOffset(int i);
+
+  /** End (exclusive) of span {@code i}'s uncompressed bytes; the last span ends at {@code size}. */
+  long endUncompressedOffset(int i, long uncompressedSize);
+
+  /** The span that holds uncompressed offset {@code offset}, with upstream's rules. */
+  int spanOf(long offset);
+
+  /** The blob as stored in a zTOC. */
+  byte[] toBytes();
+}
