@@ -1,0 +1,30 @@
+package dev.soci.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Random access to the bytes of a (compressed) layer blob: a local file, a byte array, or a blob
+ * in a registry. Spans are fetched through it. Implementations are thread-safe.
+ */
+public interface BlobSource extends Closeable {
+
+  /** The blob size in bytes. */
+  long size() throws IOException;
+
+  /**
+   * Reads exactly {@code length} bytes starting at {@code offset} into {@code dst[dstOffset..]}.
+   * Fails with an {@link IOException} naming the range when the blob is shorter.
+   */
+  void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException;
+
+  /** Reads {@code [offset, offset + length)} into a new array. */
+  default byte[] read(long offset, int length) throws IOException {
+    byte[] b = new byte[length];
+    readFully(offset, b, 0, length);
+    return b;
+  }
+
+  @Override
+  default void close() throws IOException {}
+}
