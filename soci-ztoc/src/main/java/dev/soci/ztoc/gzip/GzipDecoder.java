@@ -34,7 +34,9 @@ public final class GzipDecoder {
   static final int WSIZE = Checkpoint.WINDOW_SIZE;
   private static final int OUT_CHUNK = 1 << 18;
   private static final int WIN_LIMIT = WSIZE + OUT_CHUNK;
-  private static final int IN_SIZE = 1 << 16;
+  /** How far ahead of its position the decoder reads its input, at most. */
+  public static final int INPUT_BUFFER_SIZE = 1 << 16;
+  private static final int IN_SIZE = INPUT_BUFFER_SIZE;
   private static final int PAD = 8;
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

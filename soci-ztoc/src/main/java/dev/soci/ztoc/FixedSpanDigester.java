@@ -1,0 +1,49 @@
+package dev.soci.ztoc;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** SHA-256 of each fixed-size span {@code [i * spanSize, (i + 1) * spanSize)} of a plain tar blob. */
+final class FixedSpanDigester {
+  private final long spanSize;
+  private final MessageDigest md;
+  private final List<String> digests = new ArrayList<>();
+  private long inSpan;
+  private boolean any;
+
+  FixedSpanDigester(long spanSize) {
+    this.spanSize = spanSize;
+    try {
+      this.md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  void update(byte[] b, int off, int len) {
+    while (len > 0) {
+      int n = (int) Math.min(len, spanSize - inSpan);
+      md.update(b, off, n);
+      any = true;
+      inSpan += n;
+      off += n;
+      len -= n;
+      if (inSpan == spanSize) {
+        digests.add("sha256:" + HexFormat.of().formatHex(md.digest()));
+        inSpan = 0;
+        any = false;
+      }
+    }
+  }
+
+  List<String> finish() {
+    if (any) {
+      digests.add("sha256:" + HexFormat.of().formatHex(md.digest()));
+      any = false;
+    }
+    return digests;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.soci.ztoc;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Computes the SHA-256 of each span's compressed byte range while the layer streams past once.
+ *
+ * <p>The bytes arrive in order through {@link #update} (a tee on the decoder's input), slightly
+ * ahead of where the decoder has decided spans begin: it reads at most {@code maxLookahead}
+ * bytes ahead. A ring of recent bytes bridges that gap, so span ranges that overlap by one byte
+ * (a checkpoint with {@code bits != 0} shares byte {@code in - 1} with the previous span) are
+ * hashed exactly as upstream does, without a second read of the layer.
+ */
+final class SpanDigester {
+  private final byte[] ring;
+  private final int mask;
+  private final MessageDigest md;
+  private final List<String> digests = new ArrayList<>();
+  private long written;
+  private long hashedTo;
+  private boolean inSpan;
+
+  SpanDigester(int maxLookahead) {
+    int size = Integer.highestOneBit(Math.max(maxLookahead, 1 << 16) * 4 - 1) << 1;
+    this.ring = new byte[size];
+    this.mask = size - 1;
+    try {
+      this.md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** The next bytes of the layer, in order. */
+  void update(byte[] b, int off, int len) {
+    while (len > 0) {
+      int n = Math.min(len, ring.length / 2);
+      hashTo(written + n - ring.length);
+      int at = (int) (written & mask);
+      int first = Math.min(n, ring.length - at);
+      System.arraycopy(b, off, ring, at, first);
+      System.arraycopy(b, off + first, ring, 0, n - first);
+      written += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  /**
+   * A new span starts at compressed offset {@code start}; the previous one (if any) ends at
+   * {@code previousEnd} (exclusive), which is {@code start} or {@code start + 1}.
+   */
+  void startSpan(long start, long previousEnd) {
+    if (inSpan) {
+      hashTo(previousEnd);
+      digests.add(hex());
+    }
+    if (start < written - ring.length || start < hashedTo - 1) {
+      throw new IllegalStateException("span start " + start + " is no longer buffered");
+    }
+    hashedTo = start;
+    inSpan = true;
+  }
+
+  /** The layer ended after {@code size} bytes: finishes the last span and returns all digests. */
+  List<String> finish(long size) {
+    if (inSpan) {
+      hashTo(size);
+      digests.add(hex());
+      inSpan = false;
+    }
+    return digests;
+  }
+
+  private void hashTo(long end) {
+    if (end <= hashedTo) {
+      return;
+    }
+    if (inSpan) {
+      long from = hashedTo;
+      while (from < end) {
+        int at = (int) (from & mask);
+        int n = (int) Math.min(end - from, ring.length - at);
+        md.update(ring, at, n);
+        from += n;
+      }
+    }
+    hashedTo = end;
+  }
+
+  private String hex() {
+    return "sha256:" + HexFormat.of().formatHex(md.digest());
+  }
+}

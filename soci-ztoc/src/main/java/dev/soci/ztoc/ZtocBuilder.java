@@ -1,0 +1,251 @@
+package dev.soci.ztoc;
+
+import dev.soci.ztoc.gzip.BlockBoundary;
+import dev.soci.ztoc.gzip.GzipDecoder;
+import dev.soci.ztoc.gzip.GzipListener;
+import dev.soci.ztoc.internal.tar.TarLimits;
+import dev.soci.ztoc.internal.tar.TarToc;
+import dev.soci.ztoc.internal.tar.TarTocParser;
+import dev.soci.ztoc.zinfo.Checkpoint;
+import dev.soci.ztoc.zinfo.GzipZinfo;
+import dev.soci.ztoc.zinfo.TarZinfo;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the zTOC of a layer in one pass: the layer is read once and inflated once, and the
+ * table of contents, the checkpoints and the span digests all come from that pass. Accepts a
+ * file or a stream (a layer arriving over the network); writes no temporary files; memory is
+ * bounded by the decoder's buffers plus the zTOC being built.
+ *
+ * <p>Options are set fluently on an immutable instance; defaults are upstream's: span size
+ * 4 MiB, build tool identifier {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}, compression
+ * detected from the bytes, times formatted in UTC. Instances are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(1 << 20).build(Path.of("layer.tar.gz"));
+ * Files.write(Path.of("layer.ztoc"), ztoc.encode());
+ * }</pre>
+ */
+public final class ZtocBuilder {
+  /** Upstream's default span size, 4 MiB. */
+  public static final long DEFAULT_SPAN_SIZE = 4L << 20;
+
+  private final long spanSize;
+  private final String buildToolIdentifier;
+  private final CompressionAlgorithm compression;
+  private final ZoneId zone;
+  private final ProgressListener progress;
+
+  private ZtocBuilder(long spanSize, String buildToolIdentifier, CompressionAlgorithm compression,
+      ZoneId zone, ProgressListener progress) {
+    this.spanSize = spanSize;
+    this.buildToolIdentifier = buildToolIdentifier;
+    this.compression = compression;
+    this.zone = zone;
+    this.progress = progress;
+  }
+
+  /** A builder with upstream's defaults. */
+  public static ZtocBuilder withDefaults() {
+    return new ZtocBuilder(DEFAULT_SPAN_SIZE, Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, null, ZoneOffset.UTC,
+        ProgressListener.NONE);
+  }
+
+  /**
+   * Sets the span size: the uncompressed distance between checkpoints (gzip) or the span length
+   * (uncompressed). Must be at least 0 for gzip (0: a checkpoint at every block) and above 0 for
+   * uncompressed layers.
+   */
+  public ZtocBuilder spanSize(long spanSize) {
+    if (spanSize < 0) {
+      throw new IllegalArgumentException("span size must be >= 0, got " + spanSize);
+    }
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress);
+  }
+
+  /** Sets the build tool identifier written into the zTOC. */
+  public ZtocBuilder buildToolIdentifier(String id) {
+    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress);
+  }
+
+  /** Fixes the layer's compression instead of detecting it from the first bytes. */
+  public ZtocBuilder compression(CompressionAlgorithm algorithm) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress);
+  }
+
+  /**
+   * Sets the zone modification times are formatted in (default UTC; upstream uses the build
+   * machine's zone, so pass it to reproduce a zTOC built on a non-UTC host).
+   */
+  public ZtocBuilder zone(ZoneId zone) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress);
+  }
+
+  /** Sets a listener told about the bytes read so far. */
+  public ZtocBuilder progress(ProgressListener listener) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener));
+  }
+
+  /** Builds the zTOC of the layer blob at {@code layer}. */
+  public Ztoc build(Path layer) throws IOException {
+    long size = Files.size(layer);
+    try (InputStream in = Files.newInputStream(layer)) {
+      Ztoc z = build(in, size);
+      if (z.compressedArchiveSize() != size) {
+        throw new ZtocException("layer " + layer + " changed while it was read (" + size + " bytes before, "
+            + z.compressedArchiveSize() + " read)");
+      }
+      return z;
+    }
+  }
+
+  /** Builds the zTOC of a layer read from {@code layer} to its end (not closed here). */
+  public Ztoc build(InputStream layer) throws IOException {
+    return build(layer, -1);
+  }
+
+  private Ztoc build(InputStream layer, long knownSize) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(layer, 1 << 16);
+    CompressionAlgorithm algorithm = compression != null ? compression : detect(in);
+    return algorithm == CompressionAlgorithm.GZIP ? buildGzip(in, knownSize) : buildTar(in, knownSize);
+  }
+
+  private static CompressionAlgorithm detect(BufferedInputStream in) throws IOException {
+    in.mark(8);
+    byte[] magic = in.readNBytes(4);
+    in.reset();
+    if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
+      return CompressionAlgorithm.GZIP;
+    }
+    if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xb5
+        && (magic[2] & 0xFF) == 0x2f && (magic[3] & 0xFF) == 0xfd) {
+      throw new ZtocException("the layer is zstd-compressed; zTOCs exist only for gzip and uncompressed layers");
+    }
+    if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
+      throw new ZtocException("the layer is bzip2-compressed; zTOCs exist only for gzip and uncompressed layers");
+    }
+    if (magic.length >= 4 && (magic[0] & 0xFF) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X') {
+      throw new ZtocException("the layer is xz-compressed; zTOCs exist only for gzip and uncompressed layers");
+    }
+    return CompressionAlgorithm.UNCOMPRESSED;
+  }
+
+  private Ztoc buildGzip(InputStream source, long knownSize) throws IOException {
+    SpanDigester digester = new SpanDigester(GzipDecoder.INPUT_BUFFER_SIZE);
+    TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
+    TarTocParser tar = new TarTocParser(zone, TarLimits.DEFAULTS);
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    new GzipDecoder(tee).decode(new GzipListener() {
+      private long last;
+
+      @Override
+      public void onData(byte[] buf, int off, int len) throws IOException {
+        if (!tar.isEndOfArchive()) {
+          tar.write(buf, off, len);
+        }
+      }
+
+      @Override
+      public void onBoundary(BlockBoundary b) {
+        if (b.out() == 0 || b.out() - last > spanSize) {
+          byte[] window = new byte[Checkpoint.WINDOW_SIZE];
+          b.copyWindow(window, 0);
+          Checkpoint c = new Checkpoint(b.in(), b.out(), b.bits(), window);
+          checkpoints.add(c);
+          digester.startSpan(c.startCompressedOffset(), b.in());
+          last = b.out();
+        }
+      }
+    });
+    TarToc toc = tar.finish();
+    long size = tee.count();
+    List<String> digests = digester.finish(size);
+    GzipZinfo zinfo = GzipZinfo.of(spanSize, checkpoints);
+    return Ztoc.builder()
+        .buildToolIdentifier(buildToolIdentifier)
+        .compressedArchiveSize(size)
+        .uncompressedArchiveSize(toc.archiveSize())
+        .files(toc.entries())
+        .compressionAlgorithm(CompressionAlgorithm.GZIP)
+        .maxSpanId(checkpoints.size() - 1)
+        .spanDigests(digests)
+        .checkpoints(zinfo.toBytes())
+        .build();
+  }
+
+  private Ztoc buildTar(InputStream source, long knownSize) throws IOException {
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be > 0 for an uncompressed layer, got " + spanSize);
+    }
+    TarTocParser tar = new TarTocParser(zone, TarLimits.DEFAULTS);
+    FixedSpanDigester digester = new FixedSpanDigester(spanSize);
+    byte[] buf = new byte[1 << 16];
+    long size = 0;
+    int n;
+    while ((n = source.read(buf)) >= 0) {
+      if (!tar.isEndOfArchive()) {
+        tar.write(buf, 0, n);
+      }
+      digester.update(buf, 0, n);
+      size += n;
+      progress.onProgress(size, knownSize);
+    }
+    TarToc toc = tar.finish();
+    TarZinfo zinfo = TarZinfo.of(spanSize, size);
+    return Ztoc.builder()
+        .buildToolIdentifier(buildToolIdentifier)
+        .compressedArchiveSize(size)
+        .uncompressedArchiveSize(toc.archiveSize())
+        .files(toc.entries())
+        .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
+        .maxSpanId(zinfo.maxSpanId())
+        .spanDigests(digester.finish())
+        .checkpoints(zinfo.toBytes())
+        .build();
+  }
+
+  /** Passes every byte read on to the span digester and counts them. */
+  private static final class TeeInputStream extends FilterInputStream {
+    private final SpanDigester digester;
+    private final ProgressListener progress;
+    private final long total;
+    private long count;
+
+    TeeInputStream(InputStream in, SpanDigester digester, ProgressListener progress, long total) {
+      super(in);
+      this.digester = digester;
+      this.progress = progress;
+      this.total = total;
+    }
+
+    @Override
+    public int read() throws IOException {
+      throw new UnsupportedOperationException("the decoder reads in blocks");
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        digester.update(b, off, n);
+        count += n;
+        progress.onProgress(count, total);
+      }
+      return n;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+}
