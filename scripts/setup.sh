@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing soci-java needs on a fresh Debian machine (idempotent):
+# a JDK 17+, Maven, and the gzip producers the tests compare against.
+set -euo pipefail
+packages=(maven pigz busybox libdeflate-tools zopfli python3 tar gzip)
+command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q >/dev/null
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
