@@ -29,9 +29,9 @@ final class FlatBufferReader {
   /** The root table: the uoffset at byte 0 points at it. */
   Table root(String name) throws MalformedZtocException {
     if (buf.length < SIZE_UOFFSET) {
-      throw fail(name, null, -1, 0, "the buffer is " + buf.length + " bytes, too short for a root offset");
+      throw fail(null, name, -1, 0, "the buffer is " + buf.length + " bytes, too short for a root offset");
     }
-    return table(follow(0, name, null, -1), name, null, -1);
+    return table(follow(0, null, name, -1), null, name, -1);
   }
 
   // ---- primitive reads (callers have checked the range) ----
@@ -57,7 +57,7 @@ final class FlatBufferReader {
   }
 
   /** Follows the uoffset stored at {@code at} (already checked to be in bounds). */
-  private int follow(int at, String parent, String field, int index) throws MalformedZtocException {
+  private int follow(int at, Table parent, String field, int index) throws MalformedZtocException {
     long target = at + u32(at);
     if (!inBounds(target, SIZE_UOFFSET)) {
       throw fail(parent, field, index, at, "offset points to " + target + ", outside the " + buf.length
@@ -66,7 +66,7 @@ final class FlatBufferReader {
     return (int) target;
   }
 
-  private void spend(long cost, String parent, String field, int index, int at) throws MalformedZtocException {
+  private void spend(long cost, Table parent, String field, int index, int at) throws MalformedZtocException {
     budget -= cost;
     if (budget < 0) {
       throw fail(parent, field, index, at, "the buffer refers to the same data too many times (it would expand"
@@ -74,7 +74,7 @@ final class FlatBufferReader {
     }
   }
 
-  private Table table(int at, String parent, String field, int index) throws MalformedZtocException {
+  private Table table(int at, Table parent, String field, int index) throws MalformedZtocException {
     spend(TABLE_COST, parent, field, index, at);
     long vtable = (long) at - i32(at);
     if (!inBounds(vtable, 4)) {
@@ -93,16 +93,18 @@ final class FlatBufferReader {
     return new Table(at, (int) vtable, vtLen, objLen, parent, field, index);
   }
 
-  private static MalformedZtocException fail(String parent, String field, int index, long at, String reason) {
+  private static MalformedZtocException fail(Table parent, String field, int index, long at, String reason) {
     return new MalformedZtocException("malformed zTOC: " + path(parent, field, index) + " at offset " + at
         + ": " + reason);
   }
 
-  private static String path(String parent, String field, int index) {
-    StringBuilder sb = new StringBuilder(parent);
-    if (field != null) {
-      sb.append('.').append(field);
+  /** The path of a field, such as {@code ztoc.toc.metadata[3].name}; built only for messages. */
+  private static String path(Table parent, String field, int index) {
+    StringBuilder sb = new StringBuilder();
+    if (parent != null) {
+      sb.append(parent.path()).append('.');
     }
+    sb.append(field);
     if (index >= 0) {
       sb.append('[').append(index).append(']');
     }
@@ -115,11 +117,11 @@ final class FlatBufferReader {
     private final int vtable;
     private final int vtLen;
     private final int objLen;
-    private final String parent;
+    private final Table parent;
     private final String field;
     private final int index;
 
-    private Table(int pos, int vtable, int vtLen, int objLen, String parent, String field, int index) {
+    private Table(int pos, int vtable, int vtLen, int objLen, Table parent, String field, int index) {
       this.pos = pos;
       this.vtable = vtable;
       this.vtLen = vtLen;
@@ -150,7 +152,7 @@ final class FlatBufferReader {
         return -1;
       }
       if (off < 4 || off + width > objLen) {
-        throw fail(path(), name, -1, pos, "field offset " + off + " (+" + width
+        throw fail(this, name, -1, pos, "field offset " + off + " (+" + width
             + " bytes) is outside the table's " + objLen + " bytes");
       }
       return pos + off;
@@ -182,7 +184,7 @@ final class FlatBufferReader {
       if (at < 0) {
         return null;
       }
-      return bytesAt(follow(at, path(), name, -1), path(), name, -1);
+      return bytesAt(follow(at, this, name, -1), this, name, -1);
     }
 
     /** A sub-table, or {@code null} when absent. */
@@ -191,7 +193,7 @@ final class FlatBufferReader {
       if (at < 0) {
         return null;
       }
-      return table(follow(at, path(), name, -1), path(), name, -1);
+      return table(follow(at, this, name, -1), this, name, -1);
     }
 
     /** A vector of {@code elementSize}-byte elements, or {@code null} when absent. */
@@ -200,19 +202,19 @@ final class FlatBufferReader {
       if (at < 0) {
         return null;
       }
-      int start = follow(at, path(), name, -1);
+      int start = follow(at, this, name, -1);
       long length = u32(start);
       if (length * elementSize > buf.length - (start + (long) SIZE_UOFFSET)) {
-        throw fail(path(), name, -1, start, "vector claims " + length + " elements of " + elementSize
+        throw fail(this, name, -1, start, "vector claims " + length + " elements of " + elementSize
             + " bytes, more than the " + (buf.length - start - SIZE_UOFFSET) + " bytes left in the buffer");
       }
-      spend(length * Math.max(elementSize, 1), path(), name, -1, start);
-      return new Vector(start + SIZE_UOFFSET, (int) length, path(), name);
+      spend(length * Math.max(elementSize, 1), this, name, -1, start);
+      return new Vector(start + SIZE_UOFFSET, (int) length, this, name);
     }
   }
 
   /** A length-prefixed byte sequence (string or {@code [ubyte]}) at {@code at}, copied. */
-  private byte[] bytesAt(int at, String parent, String field, int index) throws MalformedZtocException {
+  private byte[] bytesAt(int at, Table parent, String field, int index) throws MalformedZtocException {
     long length = u32(at);
     if (length > buf.length - (at + (long) SIZE_UOFFSET)) {
       throw fail(parent, field, index, at, "claims " + length + " bytes, more than the "
@@ -228,10 +230,10 @@ final class FlatBufferReader {
   final class Vector {
     private final int data;
     private final int length;
-    private final String parent;
+    private final Table parent;
     private final String field;
 
-    private Vector(int data, int length, String parent, String field) {
+    private Vector(int data, int length, Table parent, String field) {
       this.data = data;
       this.length = length;
       this.parent = parent;
