@@ -20,7 +20,7 @@ import java.util.Set;
  * against the layer root (lexically cleaned, so {@code ./a}, {@code /a} and {@code a/} all find
  * {@code a}); and it never loops.
  *
- * <p>Immutable and thread-safe. The name indexes are built once, on first lookup.
+ * <p>Immutable and thread-safe. The name indexes are built once, on first use.
  */
 public final class Toc {
   /** The most links {@link #resolve} follows before it reports a loop. */
@@ -132,19 +132,30 @@ public final class Toc {
     return String.join("/", parts);
   }
 
-  /** Both name indexes; built once. */
+  /** The exact-name index, and the cleaned-name index built only when a link needs it. */
   private static final class Index {
+    private final List<FileMetadata> entries;
     final Map<String, FileMetadata> exact;
-    final Map<String, FileMetadata> cleaned;
+    private volatile Map<String, FileMetadata> cleaned;
 
     Index(List<FileMetadata> entries) {
+      this.entries = entries;
       exact = new HashMap<>(entries.size() * 2);
-      cleaned = new HashMap<>(entries.size() * 2);
       for (FileMetadata f : entries) {
-        String k = key(f.nameBytes());
-        exact.putIfAbsent(k, f);
-        cleaned.putIfAbsent(clean(k), f);
+        exact.putIfAbsent(key(f.nameBytes()), f);
       }
+    }
+
+    private Map<String, FileMetadata> cleaned() {
+      Map<String, FileMetadata> m = cleaned;
+      if (m == null) {
+        m = new HashMap<>(entries.size() * 2);
+        for (FileMetadata f : entries) {
+          m.putIfAbsent(clean(key(f.nameBytes())), f);
+        }
+        cleaned = m;
+      }
+      return m;
     }
 
     /** The entry a link points to, or {@code null}. */
@@ -164,7 +175,7 @@ public final class Toc {
         // Absolute symlink targets, and hard-link targets (archive paths from the root).
         candidate = clean(target);
       }
-      return cleaned.get(candidate);
+      return cleaned().get(candidate);
     }
   }
 }
