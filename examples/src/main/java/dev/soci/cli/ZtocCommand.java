@@ -91,7 +91,7 @@ final class ZtocCommand {
     public Integer call() throws IOException {
       byte[] bytes = Files.readAllBytes(ztoc);
       Ztoc z = Ztoc.decode(bytes);
-      System.out.print(ZtocInfo.toJson(z, bytes.length));
+      System.out.print(ZtocInfo.of(z, bytes.length).toJson());
       System.out.flush();
       return 0;
     }

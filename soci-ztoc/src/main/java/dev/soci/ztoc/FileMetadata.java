@@ -51,16 +51,28 @@ public final class FileMetadata {
   }
 
   private static List<PaxRecord> sortedUnique(List<PaxRecord> records) {
-    if (records.isEmpty()) {
+    int n = records.size();
+    if (n == 0) {
       return List.of();
     }
-    List<PaxRecord> sorted = new ArrayList<>(records.size());
-    for (PaxRecord r : records) {
-      sorted.removeIf(e -> Arrays.equals(e.keyBytes(), r.keyBytes())); // later records win
-      sorted.add(r);
+    boolean strictlyAscending = true;
+    for (int i = 1; i < n && strictlyAscending; i++) {
+      strictlyAscending = Arrays.compareUnsigned(records.get(i - 1).keyBytes(), records.get(i).keyBytes()) < 0;
     }
+    if (strictlyAscending) {
+      return Collections.unmodifiableList(new ArrayList<>(records));
+    }
+    // Stable sort, then keep the last record of each run of equal keys: later records win.
+    List<PaxRecord> sorted = new ArrayList<>(records);
     sorted.sort((x, y) -> Arrays.compareUnsigned(x.keyBytes(), y.keyBytes()));
-    return Collections.unmodifiableList(sorted);
+    List<PaxRecord> unique = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (i + 1 < n && Arrays.equals(sorted.get(i).keyBytes(), sorted.get(i + 1).keyBytes())) {
+        continue;
+      }
+      unique.add(sorted.get(i));
+    }
+    return Collections.unmodifiableList(unique);
   }
 
   /** Returns a new builder with every field empty or zero. */
@@ -354,6 +366,27 @@ public final class FileMetadata {
     /** Adds one PAX record (replacing an earlier one with the same key). */
     public Builder addPaxRecord(PaxRecord record) {
       this.paxRecords.add(record);
+      return this;
+    }
+
+    // Package-private setters that take ownership of the array (no copy), for the decoder.
+    Builder nameBytes(byte[] raw) {
+      this.name = raw;
+      return this;
+    }
+
+    Builder linkNameBytes(byte[] raw) {
+      this.linkName = raw;
+      return this;
+    }
+
+    Builder userNameBytes(byte[] raw) {
+      this.userName = raw;
+      return this;
+    }
+
+    Builder groupNameBytes(byte[] raw) {
+      this.groupName = raw;
       return this;
     }
 

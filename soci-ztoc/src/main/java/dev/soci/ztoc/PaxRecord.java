@@ -18,6 +18,16 @@ public final class PaxRecord {
     this.value = value.clone();
   }
 
+  private PaxRecord(byte[] key, byte[] value, boolean owned) {
+    this.key = key;
+    this.value = value;
+  }
+
+  /** A record that takes ownership of the arrays (no copy), for the decoder. */
+  static PaxRecord ofOwned(byte[] key, byte[] value) {
+    return new PaxRecord(key, value, true);
+  }
+
   /** Creates a record from UTF-8 strings. */
   public static PaxRecord of(String key, String value) {
     return new PaxRecord(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));

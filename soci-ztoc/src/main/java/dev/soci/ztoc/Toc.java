@@ -1,20 +1,181 @@
 package dev.soci.ztoc;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The table of contents of a layer: its tar entries in archive order, with lookup by name.
- * Immutable and thread-safe.
+ * The table of contents of a layer: its tar entries in the order given, with lookup by name.
+ *
+ * <p>{@link #find} matches the raw entry name exactly, like upstream's {@code GetMetadataEntry}
+ * (a name that occurs twice finds its first entry). {@link #resolve} also follows links: like
+ * upstream it first looks a link target up literally, but where that fails it does better for
+ * symbolic links, resolving a relative target against the link's directory and an absolute one
+ * against the layer root (lexically cleaned, so {@code ./a}, {@code /a} and {@code a/} all find
+ * {@code a}); and it never loops.
+ *
+ * <p>Immutable and thread-safe. The name indexes are built once, on first use.
  */
 public final class Toc {
+  /** The most links {@link #resolve} follows before it reports a loop. */
+  public static final int MAX_LINK_DEPTH = 255;
+
   private final List<FileMetadata> entries;
+  private volatile Index index;
 
   Toc(List<FileMetadata> entries) {
     this.entries = List.copyOf(entries);
   }
 
-  /** The entries in archive order. */
+  /** Creates a TOC of the given entries, kept in the order given. */
+  public static Toc of(List<FileMetadata> entries) {
+    return new Toc(entries);
+  }
+
+  /** The entries in the order given (a decoded zTOC's entries are sorted by offset). */
   public List<FileMetadata> entries() {
     return entries;
+  }
+
+  /** The first entry whose raw name is exactly {@code name} encoded as UTF-8. */
+  public Optional<FileMetadata> find(String name) {
+    return find(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The first entry whose raw name is exactly {@code rawName}. */
+  public Optional<FileMetadata> find(byte[] rawName) {
+    return Optional.ofNullable(index().exact.get(key(rawName)));
+  }
+
+  /**
+   * Finds {@code name} (exactly) and follows links to the entry that holds the data.
+   *
+   * @throws EntryNotFoundException {@code file <name> does not exist in metadata} for a missing
+   *     name or link target, {@code symlink loop at <name>} for a cycle or a chain longer than
+   *     {@value #MAX_LINK_DEPTH} links
+   */
+  public FileMetadata resolve(String name) throws EntryNotFoundException {
+    return resolve(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Like {@link #resolve(String)} for a raw name. */
+  public FileMetadata resolve(byte[] rawName) throws EntryNotFoundException {
+    Index idx = index();
+    FileMetadata current = idx.exact.get(key(rawName));
+    if (current == null) {
+      throw notFound(rawName);
+    }
+    Set<FileMetadata> followed = null;
+    int depth = 0;
+    while (current.linkNameBytes().length > 0) {
+      if (followed == null) {
+        followed = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
+      if (!followed.add(current) || ++depth > MAX_LINK_DEPTH) {
+        throw new EntryNotFoundException("symlink loop at " + current.name());
+      }
+      FileMetadata next = idx.linkTarget(current);
+      if (next == null) {
+        throw notFound(current.linkNameBytes());
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private static EntryNotFoundException notFound(byte[] rawName) {
+    return new EntryNotFoundException("file " + new String(rawName, StandardCharsets.UTF_8)
+        + " does not exist in metadata");
+  }
+
+  private Index index() {
+    Index idx = index;
+    if (idx == null) {
+      idx = new Index(entries);
+      index = idx;
+    }
+    return idx;
+  }
+
+  /** A raw name as a map key: ISO-8859-1 maps every byte to one char, so nothing is lost. */
+  private static String key(byte[] raw) {
+    return new String(raw, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Go's {@code path.Clean("/" + p)} without the leading slash: the form the snapshotter gives
+   * entry names ({@code ./a/b/} becomes {@code a/b}; the root is the empty string).
+   */
+  static String clean(String p) {
+    List<String> parts = new ArrayList<>();
+    int start = 0;
+    int n = p.length();
+    while (start <= n) {
+      int slash = p.indexOf('/', start);
+      int end = slash < 0 ? n : slash;
+      String seg = p.substring(start, end);
+      if (seg.equals("..")) {
+        if (!parts.isEmpty()) {
+          parts.remove(parts.size() - 1);
+        }
+      } else if (!seg.isEmpty() && !seg.equals(".")) {
+        parts.add(seg);
+      }
+      start = end + 1;
+    }
+    return String.join("/", parts);
+  }
+
+  /** The exact-name index, and the cleaned-name index built only when a link needs it. */
+  private static final class Index {
+    private final List<FileMetadata> entries;
+    final Map<String, FileMetadata> exact;
+    private volatile Map<String, FileMetadata> cleaned;
+
+    Index(List<FileMetadata> entries) {
+      this.entries = entries;
+      exact = new HashMap<>(entries.size() * 2);
+      for (FileMetadata f : entries) {
+        exact.putIfAbsent(key(f.nameBytes()), f);
+      }
+    }
+
+    private Map<String, FileMetadata> cleaned() {
+      Map<String, FileMetadata> m = cleaned;
+      if (m == null) {
+        m = new HashMap<>(entries.size() * 2);
+        for (FileMetadata f : entries) {
+          m.putIfAbsent(clean(key(f.nameBytes())), f);
+        }
+        cleaned = m;
+      }
+      return m;
+    }
+
+    /** The entry a link points to, or {@code null}. */
+    FileMetadata linkTarget(FileMetadata link) {
+      String target = key(link.linkNameBytes());
+      FileMetadata literal = exact.get(target);
+      if (literal != null) {
+        return literal; // upstream's rule
+      }
+      String candidate;
+      if (link.type() == EntryType.SYMLINK && !target.startsWith("/")) {
+        String linkPath = clean(key(link.nameBytes()));
+        int slash = linkPath.lastIndexOf('/');
+        String dir = slash < 0 ? "" : linkPath.substring(0, slash);
+        candidate = clean(dir + "/" + target);
+      } else {
+        // Absolute symlink targets, and hard-link targets (archive paths from the root).
+        candidate = clean(target);
+      }
+      return cleaned().get(candidate);
+    }
   }
 }

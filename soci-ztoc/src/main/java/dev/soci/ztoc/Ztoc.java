@@ -38,7 +38,7 @@ public final class Ztoc {
     this.compressionAlgorithm = Objects.requireNonNull(b.compressionAlgorithm, "compressionAlgorithm");
     this.maxSpanId = b.maxSpanId;
     this.spanDigests = List.copyOf(b.spanDigests);
-    this.checkpoints = b.checkpoints.clone();
+    this.checkpoints = b.checkpoints; // the builder copied it (or owns it)
   }
 
   /** Returns a new builder: version 0.9, upstream's build tool identifier, gzip, no files. */
@@ -118,6 +118,11 @@ public final class Ztoc {
       zinfo = z;
     }
     return z;
+  }
+
+  /** Stores an already parsed and validated zinfo (the decoder parses it anyway). */
+  void cacheZinfo(Zinfo parsed) {
+    this.zinfo = parsed;
   }
 
   /** Returns a builder initialised with this zTOC's content. */
@@ -206,6 +211,12 @@ public final class Ztoc {
     /** Sets the raw checkpoints blob (copied). */
     public Builder checkpoints(byte[] blob) {
       this.checkpoints = blob.clone();
+      return this;
+    }
+
+    /** Sets the checkpoints blob, taking ownership of the array (no copy), for the decoder. */
+    Builder checkpointsOwned(byte[] blob) {
+      this.checkpoints = blob;
       return this;
     }
 

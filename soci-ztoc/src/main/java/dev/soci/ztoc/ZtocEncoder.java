@@ -1,10 +1,177 @@
 package dev.soci.ztoc;
 
-/** Writes a {@link Ztoc} as upstream's flatbuffers bytes (stub; see the codec task). */
+import com.google.flatbuffers.FlatBufferBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes
+ * ({@code ztoc/ztoc_marshaler.go}). Objects are created in upstream's order and tables are
+ * filled field by field in upstream's order, because both decide the layout (spec
+ * {@code ztoc.md} sections 3 and 4). Never use flatc's {@code createX(...)} helpers here: they add
+ * fields sorted by size.
+ */
 final class ZtocEncoder {
+  // Slots of table Ztoc.
+  static final int ZTOC_VERSION = 0;
+  static final int ZTOC_BUILD_TOOL_IDENTIFIER = 1;
+  static final int ZTOC_COMPRESSED_ARCHIVE_SIZE = 2;
+  static final int ZTOC_UNCOMPRESSED_ARCHIVE_SIZE = 3;
+  static final int ZTOC_TOC = 4;
+  static final int ZTOC_COMPRESSION_INFO = 5;
+  static final int ZTOC_FIELDS = 6;
+  // Slots of table TOC.
+  static final int TOC_METADATA = 0;
+  static final int TOC_FIELDS = 1;
+  // Slots of table CompressionInfo.
+  static final int CI_COMPRESSION_ALGORITHM = 0;
+  static final int CI_MAX_SPAN_ID = 1;
+  static final int CI_SPAN_DIGESTS = 2;
+  static final int CI_CHECKPOINTS = 3;
+  static final int CI_FIELDS = 4;
+  /** The schema default of {@code compression_algorithm} ({@code Gzip}). */
+  static final byte CI_COMPRESSION_ALGORITHM_DEFAULT = 1;
+  // Slots of table FileMetadata.
+  static final int FM_NAME = 0;
+  static final int FM_TYPE = 1;
+  static final int FM_UNCOMPRESSED_OFFSET = 2;
+  static final int FM_UNCOMPRESSED_SIZE = 3;
+  static final int FM_LINKNAME = 4;
+  static final int FM_MODE = 5;
+  static final int FM_UID = 6;
+  static final int FM_GID = 7;
+  static final int FM_UNAME = 8;
+  static final int FM_GNAME = 9;
+  static final int FM_MOD_TIME = 10;
+  static final int FM_DEVMAJOR = 11;
+  static final int FM_DEVMINOR = 12;
+  static final int FM_XATTRS = 13;
+  static final int FM_FIELDS = 14;
+  // Slots of table Xattr.
+  static final int XATTR_KEY = 0;
+  static final int XATTR_VALUE = 1;
+  static final int XATTR_FIELDS = 2;
+
+  private static final int OFFSET_SIZE = 4;
+
   private ZtocEncoder() {}
 
   static byte[] encode(Ztoc ztoc) {
-    throw new UnsupportedOperationException("not yet implemented");
+    // The initial capacity does not change the bytes (offsets are relative to the buffer end);
+    // a good estimate only saves the copies of repeated doubling.
+    FlatBufferBuilder b = new FlatBufferBuilder(estimateSize(ztoc));
+    int version = string(b, ztoc.version());
+    int buildTool = string(b, ztoc.buildToolIdentifier());
+    int toc = toc(b, ztoc.toc().entries());
+
+    int checkpoints = b.createByteVector(ztoc.checkpointBytes());
+    List<String> digests = ztoc.spanDigests();
+    int[] digestOffsets = new int[digests.size()];
+    for (int i = 0; i < digestOffsets.length; i++) {
+      digestOffsets[i] = string(b, digests.get(i));
+    }
+    int digestVector = offsetVector(b, digestOffsets, digestOffsets.length);
+
+    b.startTable(CI_FIELDS);
+    b.addInt(CI_MAX_SPAN_ID, ztoc.maxSpanId(), 0);
+    b.addOffset(CI_SPAN_DIGESTS, digestVector, 0);
+    b.addOffset(CI_CHECKPOINTS, checkpoints, 0);
+    b.addByte(CI_COMPRESSION_ALGORITHM, (byte) ztoc.compressionAlgorithm().wireValue(),
+        CI_COMPRESSION_ALGORITHM_DEFAULT);
+    int compressionInfo = b.endTable();
+
+    b.startTable(ZTOC_FIELDS);
+    b.addOffset(ZTOC_VERSION, version, 0);
+    b.addOffset(ZTOC_BUILD_TOOL_IDENTIFIER, buildTool, 0);
+    b.addOffset(ZTOC_TOC, toc, 0);
+    b.addLong(ZTOC_COMPRESSED_ARCHIVE_SIZE, ztoc.compressedArchiveSize(), 0);
+    b.addLong(ZTOC_UNCOMPRESSED_ARCHIVE_SIZE, ztoc.uncompressedArchiveSize(), 0);
+    b.addOffset(ZTOC_COMPRESSION_INFO, compressionInfo, 0);
+    int root = b.endTable();
+    b.finish(root);
+    return b.sizedByteArray();
+  }
+
+  private static int toc(FlatBufferBuilder b, List<FileMetadata> files) {
+    int n = files.size();
+    int[] offsets = new int[n];
+    int[] xattrScratch = new int[8];
+    for (int i = n - 1; i >= 0; i--) {
+      FileMetadata f = files.get(i);
+      int name = string(b, f.nameBytes());
+      int type = string(b, f.type().wireName());
+      int linkName = string(b, f.linkNameBytes());
+      int userName = string(b, f.userNameBytes());
+      int groupName = string(b, f.groupNameBytes());
+      int modTime = string(b, f.modTime());
+
+      List<PaxRecord> pax = f.paxRecords(); // sorted by unsigned key bytes, one per key
+      int count = pax.size();
+      if (xattrScratch.length < count) {
+        xattrScratch = new int[count];
+      }
+      for (int k = 0; k < count; k++) {
+        PaxRecord r = pax.get(k);
+        int key = string(b, r.keyBytes());
+        int value = string(b, r.valueBytes());
+        b.startTable(XATTR_FIELDS);
+        b.addOffset(XATTR_KEY, key, 0);
+        b.addOffset(XATTR_VALUE, value, 0);
+        xattrScratch[k] = b.endTable();
+      }
+      int xattrs = offsetVector(b, xattrScratch, count);
+
+      b.startTable(FM_FIELDS);
+      b.addOffset(FM_NAME, name, 0);
+      b.addOffset(FM_TYPE, type, 0);
+      b.addLong(FM_UNCOMPRESSED_OFFSET, f.uncompressedOffset(), 0);
+      b.addLong(FM_UNCOMPRESSED_SIZE, f.uncompressedSize(), 0);
+      b.addOffset(FM_LINKNAME, linkName, 0);
+      b.addLong(FM_MODE, f.mode(), 0);
+      b.addInt(FM_UID, (int) f.uid(), 0);
+      b.addInt(FM_GID, (int) f.gid(), 0);
+      b.addOffset(FM_UNAME, userName, 0);
+      b.addOffset(FM_GNAME, groupName, 0);
+      b.addOffset(FM_MOD_TIME, modTime, 0);
+      b.addLong(FM_DEVMAJOR, f.devMajor(), 0);
+      b.addLong(FM_DEVMINOR, f.devMinor(), 0);
+      b.addOffset(FM_XATTRS, xattrs, 0);
+      offsets[i] = b.endTable();
+    }
+    int metadata = offsetVector(b, offsets, n);
+    b.startTable(TOC_FIELDS);
+    b.addOffset(TOC_METADATA, metadata, 0);
+    return b.endTable();
+  }
+
+  /** A vector of offsets that reads {@code offsets[0..count)} in order (prepended last first). */
+  private static int offsetVector(FlatBufferBuilder b, int[] offsets, int count) {
+    b.startVector(OFFSET_SIZE, count, OFFSET_SIZE);
+    for (int i = count - 1; i >= 0; i--) {
+      b.addOffset(offsets[i]);
+    }
+    return b.endVector();
+  }
+
+  private static int string(FlatBufferBuilder b, byte[] raw) {
+    return b.createString(ByteBuffer.wrap(raw));
+  }
+
+  private static int string(FlatBufferBuilder b, String s) {
+    return string(b, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int estimateSize(Ztoc ztoc) {
+    long size = 256L + ztoc.checkpointBytes().length + 80L * ztoc.spanDigests().size()
+        + ztoc.version().length() * 4L + ztoc.buildToolIdentifier().length() * 4L;
+    for (FileMetadata f : ztoc.toc().entries()) {
+      size += 160 + f.nameBytes().length + f.linkNameBytes().length + f.userNameBytes().length
+          + f.groupNameBytes().length + f.modTime().length();
+      for (PaxRecord r : f.paxRecords()) {
+        size += 40 + r.keyBytes().length + r.valueBytes().length;
+      }
+    }
+    return (int) Math.min(size, Integer.MAX_VALUE - 16);
   }
 }
