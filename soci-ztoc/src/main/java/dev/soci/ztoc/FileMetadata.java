@@ -54,13 +54,17 @@ public final class FileMetadata {
     if (records.isEmpty()) {
       return List.of();
     }
-    List<PaxRecord> sorted = new ArrayList<>(records.size());
-    for (PaxRecord r : records) {
-      sorted.removeIf(e -> Arrays.equals(e.keyBytes(), r.keyBytes())); // later records win
-      sorted.add(r);
-    }
+    // Stable sort by key, then keep the last record of each run of equal keys (later wins).
+    List<PaxRecord> sorted = new ArrayList<>(records);
     sorted.sort((x, y) -> Arrays.compareUnsigned(x.keyBytes(), y.keyBytes()));
-    return Collections.unmodifiableList(sorted);
+    List<PaxRecord> unique = new ArrayList<>(sorted.size());
+    for (int i = 0; i < sorted.size(); i++) {
+      if (i + 1 == sorted.size()
+          || !Arrays.equals(sorted.get(i).keyBytes(), sorted.get(i + 1).keyBytes())) {
+        unique.add(sorted.get(i));
+      }
+    }
+    return Collections.unmodifiableList(unique);
   }
 
   /** Returns a new builder with every field empty or zero. */
