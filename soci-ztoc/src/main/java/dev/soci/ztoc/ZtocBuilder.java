@@ -143,7 +143,7 @@ public final class ZtocBuilder {
   private Ztoc buildGzip(InputStream source, long knownSize) throws IOException {
     SpanDigester digester = new SpanDigester(GzipDecoder.INPUT_BUFFER_SIZE);
     TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
-    TarTocParser tar = new TarTocParser(zone, TarLimits.DEFAULTS);
+    TarTocParser tar = new TarTocParser(zone, TarLimits.defaults());
     List<Checkpoint> checkpoints = new ArrayList<>();
     new GzipDecoder(tee).decode(new GzipListener() {
       private long last;
@@ -187,7 +187,7 @@ public final class ZtocBuilder {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be > 0 for an uncompressed layer, got " + spanSize);
     }
-    TarTocParser tar = new TarTocParser(zone, TarLimits.DEFAULTS);
+    TarTocParser tar = new TarTocParser(zone, TarLimits.defaults());
     FixedSpanDigester digester = new FixedSpanDigester(spanSize);
     byte[] buf = new byte[1 << 16];
     long size = 0;
