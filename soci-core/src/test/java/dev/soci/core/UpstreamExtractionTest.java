@@ -38,7 +38,6 @@ class UpstreamExtractionTest {
     String layer = base.substring(0, base.lastIndexOf('.'));
     Ztoc ztoc = Ztoc.decode(Files.readAllBytes(TestData.file("upstream/reference/" + base + ".ztoc")));
     List<Expected> expected = parse(filesJson);
-    assertThat(expected).isNotEmpty();
     int checked = 0;
     try (SeekableLayer l = SeekableLayer.open(TestData.file("upstream/layers/" + layer), ztoc)) {
       for (Expected e : expected) {
@@ -51,7 +50,7 @@ class UpstreamExtractionTest {
         checked++;
       }
     }
-    assertThat(checked).isPositive();
+    assertThat(checked).isEqualTo(expected.stream().filter(e -> e.error() == null && e.sha256() != null).count());
   }
 
   static List<Expected> parse(Path json) throws IOException {
