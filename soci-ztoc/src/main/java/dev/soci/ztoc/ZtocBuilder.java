@@ -141,7 +141,13 @@ public final class ZtocBuilder {
   }
 
   private Ztoc buildGzip(InputStream source, long knownSize) throws IOException {
-    SpanDigester digester = new SpanDigester(GzipDecoder.INPUT_BUFFER_SIZE);
+    try (AsyncSpanDigester digester = new AsyncSpanDigester(GzipDecoder.INPUT_BUFFER_SIZE,
+        GzipDecoder.INPUT_BUFFER_SIZE)) {
+      return buildGzip(source, knownSize, digester);
+    }
+  }
+
+  private Ztoc buildGzip(InputStream source, long knownSize, AsyncSpanDigester digester) throws IOException {
     TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
     TarTocParser tar = new TarTocParser(zone, TarLimits.defaults());
     List<Checkpoint> checkpoints = new ArrayList<>();
@@ -156,7 +162,7 @@ public final class ZtocBuilder {
       }
 
       @Override
-      public void onBoundary(BlockBoundary b) {
+      public void onBoundary(BlockBoundary b) throws IOException {
         if (b.out() == 0 || b.out() - last > spanSize) {
           byte[] window = new byte[Checkpoint.WINDOW_SIZE];
           b.copyWindow(window, 0);
@@ -216,12 +222,12 @@ public final class ZtocBuilder {
 
   /** Passes every byte read on to the span digester and counts them. */
   private static final class TeeInputStream extends FilterInputStream {
-    private final SpanDigester digester;
+    private final AsyncSpanDigester digester;
     private final ProgressListener progress;
     private final long total;
     private long count;
 
-    TeeInputStream(InputStream in, SpanDigester digester, ProgressListener progress, long total) {
+    TeeInputStream(InputStream in, AsyncSpanDigester digester, ProgressListener progress, long total) {
       super(in);
       this.digester = digester;
       this.progress = progress;
