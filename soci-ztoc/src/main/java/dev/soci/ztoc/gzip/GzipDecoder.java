@@ -38,6 +38,7 @@ public final class GzipDecoder {
   public static final int INPUT_BUFFER_SIZE = 1 << 16;
   private static final int IN_SIZE = INPUT_BUFFER_SIZE;
   private static final int PAD = 8;
+  private static final int KIND_MASK = 7 << 5;
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int[] FIXED_LITLEN = new int[HuffmanTable.LITLEN_TABLE_SIZE];
@@ -431,7 +432,15 @@ public final class GzipDecoder {
     }
   }
 
-  /** The inner loop: literals and matches until end-of-block. False when stopped. */
+  /**
+   * The inner loop: literals and matches until end-of-block. False when stopped.
+   *
+   * <p>After a refill the bit buffer holds at least 48 bits: enough for a literal/length code,
+   * its extra bits, a distance code and its extra bits. Bits above the count are either zero or
+   * the stream's next bits (refills OR the same bytes into the same places), so up to three
+   * short literal codes can be decoded per refill. Matches are copied eight bytes at a time
+   * when the distance allows; the window has slack for the overshoot.
+   */
   private boolean huffmanBlock(int[] lit, int[] dist) throws IOException {
     final byte[] w = win;
     final byte[] in = inBuf;
@@ -443,6 +452,18 @@ public final class GzipDecoder {
     int fa = flushAt;
     int ms = memberStart;
     for (;;) {
+      if (p >= fa) {
+        bitBuf = bb;
+        bitCnt = bc;
+        pos = p;
+        flush();
+        if (stopped) {
+          return false;
+        }
+        p = pos;
+        fa = flushAt;
+        ms = memberStart;
+      }
       if (bc < 48) {
         int ip = inPos;
         if (ip + 8 <= inEnd) {
@@ -458,7 +479,31 @@ public final class GzipDecoder {
         }
       }
       int e = lit[(int) bb & litMask];
-      if (((e >>> 5) & 7) == SUBTABLE) {
+      if ((e & KIND_MASK) == 0) {
+        // A literal whose code fits the root table; up to two more follow without a refill.
+        int n = e & 31;
+        bb >>>= n;
+        bc -= n;
+        w[p++] = (byte) (e >>> 16);
+        e = lit[(int) bb & litMask];
+        if ((e & KIND_MASK) != 0) {
+          continue;
+        }
+        n = e & 31;
+        bb >>>= n;
+        bc -= n;
+        w[p++] = (byte) (e >>> 16);
+        e = lit[(int) bb & litMask];
+        if ((e & KIND_MASK) != 0) {
+          continue;
+        }
+        n = e & 31;
+        bb >>>= n;
+        bc -= n;
+        w[p++] = (byte) (e >>> 16);
+        continue;
+      }
+      if ((e & KIND_MASK) == SUBTABLE << 5) {
         bb >>>= LITLEN_ROOT_BITS;
         bc -= LITLEN_ROOT_BITS;
         e = lit[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 31)) - 1))];
@@ -469,18 +514,6 @@ public final class GzipDecoder {
       int kind = (e >>> 5) & 7;
       if (kind == LITERAL) {
         w[p++] = (byte) (e >>> 16);
-        if (p >= fa) {
-          bitBuf = bb;
-          bitCnt = bc;
-          pos = p;
-          flush();
-          if (stopped) {
-            return false;
-          }
-          p = pos;
-          fa = flushAt;
-          ms = memberStart;
-        }
         continue;
       }
       if (kind == LENGTH) {
@@ -489,7 +522,7 @@ public final class GzipDecoder {
         bb >>>= extra;
         bc -= extra;
         int d = dist[(int) bb & distMask];
-        if (((d >>> 5) & 7) == SUBTABLE) {
+        if ((d & KIND_MASK) == SUBTABLE << 5) {
           bb >>>= DIST_ROOT_BITS;
           bc -= DIST_ROOT_BITS;
           d = dist[(d >>> 16) + ((int) bb & ((1 << ((d >>> 8) & 31)) - 1))];
@@ -497,7 +530,7 @@ public final class GzipDecoder {
         n = d & 31;
         bb >>>= n;
         bc -= n;
-        if (((d >>> 5) & 7) != DISTANCE) {
+        if ((d & KIND_MASK) != DISTANCE << 5) {
           bitBuf = bb;
           bitCnt = bc;
           throw new GzipFormatException(bitPosition() >>> 3, "invalid distance code");
@@ -512,26 +545,21 @@ public final class GzipDecoder {
           throw new GzipFormatException(bitPosition() >>> 3, "invalid distance too far back");
         }
         int from = p - distance;
-        if (distance >= len) {
-          System.arraycopy(w, from, w, p, len);
+        if (distance >= 8) {
+          // Reads stay at least 8 bytes behind writes, so overlapping copies are correct.
+          int i = 0;
+          do {
+            LE_LONG.set(w, p + i, (long) LE_LONG.get(w, from + i));
+            i += 8;
+          } while (i < len);
+        } else if (distance == 1) {
+          Arrays.fill(w, p, p + len, w[from]);
         } else {
           for (int i = 0; i < len; i++) {
             w[p + i] = w[from + i];
           }
         }
         p += len;
-        if (p >= fa) {
-          bitBuf = bb;
-          bitCnt = bc;
-          pos = p;
-          flush();
-          if (stopped) {
-            return false;
-          }
-          p = pos;
-          fa = flushAt;
-          ms = memberStart;
-        }
         continue;
       }
       bitBuf = bb;
