@@ -6,12 +6,14 @@ import dev.soci.ztoc.FileMetadata;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocInfo;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -30,10 +32,11 @@ final class ZtocCommand {
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = "Build the zTOC of a layer blob (gzip or uncompressed tar) and write it.")
   static final class Create implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "LAYER", description = "The layer blob.")
-    Path layer;
+    @Parameters(index = "0", paramLabel = "LAYER", description = "The layer blob, or - to read it from stdin.")
+    String layer;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Where to write the zTOC (default: LAYER.ztoc).")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+        description = "Where to write the zTOC (default: LAYER.ztoc; required with -).")
     Path output;
 
     @Option(names = "--span-size", paramLabel = "BYTES", description = "Span size (default: ${DEFAULT-VALUE}).",
@@ -63,18 +66,28 @@ final class ZtocCommand {
       if (compression != null) {
         builder = builder.compression(parseCompression(compression));
       }
+      boolean stdin = layer.equals("-");
+      if (stdin && output == null) {
+        throw new IllegalArgumentException("-o OUT is required when the layer is read from stdin");
+      }
       Path out = output != null ? output : Path.of(layer + ".ztoc");
       if (!force && Files.exists(out)) {
         throw new java.nio.file.FileAlreadyExistsException(out + " (use --force to overwrite)");
       }
-      byte[] bytes = builder.build(layer).encode();
-      Files2.writeAtomically(out, bytes, force);
+      Ztoc ztoc = stdin ? builder.build(System.in) : builder.build(Path.of(layer));
+      MessageDigest sha = sha256();
+      long[] size = {0};
+      Files2.writeAtomically(out, force, os -> {
+        DigestOutputStream digesting = new DigestOutputStream(new BufferedOutputStream(os, 1 << 16), sha);
+        size[0] = ztoc.writeTo(digesting);
+        digesting.flush();
+      });
+      String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
       PrintStream o = System.out;
-      String digest = "sha256:" + sha256(bytes);
       if (quiet) {
         o.println(digest);
       } else {
-        o.println("ztoc " + digest + " size " + bytes.length + " -> " + out);
+        o.println("ztoc " + digest + " size " + size[0] + " -> " + out);
       }
       return 0;
     }
@@ -158,8 +171,12 @@ final class ZtocCommand {
   }
 
   static String sha256(byte[] b) {
+    return HexFormat.of().formatHex(sha256().digest(b));
+  }
+
+  static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

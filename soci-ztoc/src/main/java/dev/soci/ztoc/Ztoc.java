@@ -39,6 +39,10 @@ public final class Ztoc {
     this.maxSpanId = b.maxSpanId;
     this.spanDigests = List.copyOf(b.spanDigests);
     this.checkpoints = b.checkpoints; // the builder copied it (or owns it)
+    this.zinfo = b.zinfo; // set instead of checkpoints by the builder: serialized only when encoding
+    if (checkpoints == null && zinfo == null) {
+      throw new IllegalStateException("a zTOC needs checkpoints");
+    }
   }
 
   /** Returns a new builder: version 0.9, upstream's build tool identifier, gzip, no files. */
@@ -54,6 +58,22 @@ public final class Ztoc {
   /** Encodes this zTOC as the flatbuffers bytes upstream soci writes for it. */
   public byte[] encode() {
     return ZtocEncoder.encode(this);
+  }
+
+  /**
+   * Writes the same bytes as {@link #encode()} to {@code out} without an extra copy of the whole
+   * buffer (for large zTOCs), and returns the number of bytes written. Does not close {@code out}.
+   */
+  public long writeTo(java.io.OutputStream out) throws java.io.IOException {
+    java.nio.ByteBuffer data = ZtocEncoder.encodeToBuffer(this);
+    long n = data.remaining();
+    byte[] chunk = new byte[(int) Math.min(n, 1 << 16)];
+    while (data.hasRemaining()) {
+      int k = Math.min(chunk.length, data.remaining());
+      data.get(chunk, 0, k);
+      out.write(chunk, 0, k);
+    }
+    return n;
   }
 
   /** The format version, {@code "0.9"}. */
@@ -103,11 +123,16 @@ public final class Ztoc {
 
   /** The raw checkpoints blob (a gzip zinfo blob or a {@code TarZinfo} flatbuffer); a copy. */
   public byte[] checkpoints() {
-    return checkpoints.clone();
+    return checkpoints != null ? checkpoints.clone() : zinfo.toBytes();
   }
 
-  byte[] checkpointBytes() {
+  /** The stored blob, or null when this zTOC was built in memory and holds only its zinfo. */
+  byte[] checkpointBytesOrNull() {
     return checkpoints;
+  }
+
+  int checkpointsSize() {
+    return checkpoints != null ? checkpoints.length : zinfo.serializedSize();
   }
 
   /** The parsed checkpoints, validated against this zTOC; parsed once and cached. */
@@ -118,6 +143,10 @@ public final class Ztoc {
       zinfo = z;
     }
     return z;
+  }
+
+  Zinfo zinfoOrNull() {
+    return zinfo;
   }
 
   /** Stores an already parsed and validated zinfo (the decoder parses it anyway). */
@@ -137,6 +166,7 @@ public final class Ztoc {
     b.maxSpanId = maxSpanId;
     b.spanDigests = spanDigests;
     b.checkpoints = checkpoints;
+    b.zinfo = checkpoints == null ? zinfo : null;
     return b;
   }
 
@@ -157,6 +187,7 @@ public final class Ztoc {
     private int maxSpanId;
     private List<String> spanDigests = List.of();
     private byte[] checkpoints = new byte[0];
+    private Zinfo zinfo;
 
     private Builder() {}
 
@@ -211,12 +242,24 @@ public final class Ztoc {
     /** Sets the raw checkpoints blob (copied). */
     public Builder checkpoints(byte[] blob) {
       this.checkpoints = blob.clone();
+      this.zinfo = null;
+      return this;
+    }
+
+    /**
+     * Sets the checkpoints as a zinfo object, serialized only when the zTOC is encoded: a large
+     * layer's windows are then held once, not twice.
+     */
+    public Builder zinfo(Zinfo zinfo) {
+      this.zinfo = Objects.requireNonNull(zinfo, "zinfo");
+      this.checkpoints = null;
       return this;
     }
 
     /** Sets the checkpoints blob, taking ownership of the array (no copy), for the decoder. */
     Builder checkpointsOwned(byte[] blob) {
       this.checkpoints = blob;
+      this.zinfo = null;
       return this;
     }
 

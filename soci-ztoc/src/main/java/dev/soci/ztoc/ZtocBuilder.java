@@ -185,7 +185,7 @@ public final class ZtocBuilder {
         .compressionAlgorithm(CompressionAlgorithm.GZIP)
         .maxSpanId(checkpoints.size() - 1)
         .spanDigests(digests)
-        .checkpoints(zinfo.toBytes())
+        .zinfo(zinfo)
         .build();
   }
 
@@ -216,7 +216,7 @@ public final class ZtocBuilder {
         .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
         .maxSpanId(zinfo.maxSpanId())
         .spanDigests(digester.finish())
-        .checkpoints(zinfo.toBytes())
+        .zinfo(zinfo)
         .build();
   }
 

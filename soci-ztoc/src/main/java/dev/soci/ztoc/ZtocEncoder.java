@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import com.google.flatbuffers.FlatBufferBuilder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.soci.ztoc.zinfo.Zinfo;
 import java.util.List;
 
 /**
@@ -58,6 +59,14 @@ final class ZtocEncoder {
   private ZtocEncoder() {}
 
   static byte[] encode(Ztoc ztoc) {
+    ByteBuffer data = encodeToBuffer(ztoc);
+    byte[] out = new byte[data.remaining()];
+    data.get(out);
+    return out;
+  }
+
+  /** The encoded bytes, between the returned buffer's position and limit (no final copy). */
+  static ByteBuffer encodeToBuffer(Ztoc ztoc) {
     // The initial capacity does not change the bytes (offsets are relative to the buffer end);
     // a good estimate only saves the copies of repeated doubling.
     FlatBufferBuilder b = new FlatBufferBuilder(estimateSize(ztoc));
@@ -65,7 +74,17 @@ final class ZtocEncoder {
     int buildTool = string(b, ztoc.buildToolIdentifier());
     int toc = toc(b, ztoc.toc().entries());
 
-    int checkpoints = b.createByteVector(ztoc.checkpointBytes());
+    byte[] blob = ztoc.checkpointBytesOrNull();
+    int checkpoints;
+    if (blob != null) {
+      checkpoints = b.createByteVector(blob);
+    } else {
+      // Serialize the zinfo straight into the buffer: no intermediate copy of the windows.
+      Zinfo zinfo = ztoc.zinfoOrNull();
+      ByteBuffer v = b.createUnintializedVector(1, zinfo.serializedSize(), 1);
+      zinfo.writeTo(v);
+      checkpoints = b.endVector();
+    }
     List<String> digests = ztoc.spanDigests();
     int[] digestOffsets = new int[digests.size()];
     for (int i = 0; i < digestOffsets.length; i++) {
@@ -90,7 +109,7 @@ final class ZtocEncoder {
     b.addOffset(ZTOC_COMPRESSION_INFO, compressionInfo, 0);
     int root = b.endTable();
     b.finish(root);
-    return b.sizedByteArray();
+    return b.dataBuffer();
   }
 
   private static int toc(FlatBufferBuilder b, List<FileMetadata> files) {
@@ -163,7 +182,7 @@ final class ZtocEncoder {
   }
 
   private static int estimateSize(Ztoc ztoc) {
-    long size = 256L + ztoc.checkpointBytes().length + 80L * ztoc.spanDigests().size()
+    long size = 256L + ztoc.checkpointsSize() + 80L * ztoc.spanDigests().size()
         + ztoc.version().length() * 4L + ztoc.buildToolIdentifier().length() * 4L;
     for (FileMetadata f : ztoc.toc().entries()) {
       size += 160 + f.nameBytes().length + f.linkNameBytes().length + f.userNameBytes().length

@@ -173,15 +173,30 @@ public final class GzipZinfo implements Zinfo {
 
   @Override
   public byte[] toBytes() {
-    int first = version == 1 ? 1 : 0;
-    int records = checkpoints.size() - first;
-    ByteBuffer buf = ByteBuffer.allocate(HEADER_SIZE + records * RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.allocate(serializedSize());
+    writeTo(buf);
+    return buf.array();
+  }
+
+  @Override
+  public int serializedSize() {
+    int records = checkpoints.size() - (version == 1 ? 1 : 0);
+    long size = HEADER_SIZE + (long) records * RECORD_SIZE;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(checkpoints.size() + " checkpoints do not fit in one zinfo blob");
+    }
+    return (int) size;
+  }
+
+  @Override
+  public void writeTo(ByteBuffer out) {
+    ByteBuffer buf = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     buf.putInt(checkpoints.size()).putLong(spanSize);
-    for (int i = first; i < checkpoints.size(); i++) {
+    for (int i = version == 1 ? 1 : 0; i < checkpoints.size(); i++) {
       Checkpoint c = checkpoints.get(i);
       buf.putLong(c.in()).putLong(c.out()).put((byte) c.bits()).put(c.window());
     }
-    return buf.array();
+    out.position(buf.position());
   }
 
   @Override

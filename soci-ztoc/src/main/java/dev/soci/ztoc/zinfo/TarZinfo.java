@@ -150,6 +150,16 @@ public final class TarZinfo implements Zinfo {
   }
 
   @Override
+  public int serializedSize() {
+    return toBytes().length;
+  }
+
+  @Override
+  public void writeTo(ByteBuffer out) {
+    out.put(toBytes());
+  }
+
+  @Override
   public String toString() {
     return "TarZinfo[v" + version + ", spanSize=" + spanSize + ", size=" + size + "]";
   }

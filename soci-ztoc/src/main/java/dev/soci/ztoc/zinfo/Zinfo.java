@@ -41,4 +41,10 @@ public sealed interface Zinfo permits GzipZinfo, TarZinfo {
 
   /** The blob as stored in a zTOC. */
   byte[] toBytes();
+
+  /** Length of {@link #toBytes()}. */
+  int serializedSize();
+
+  /** Writes {@link #toBytes()} at the buffer's position (advancing it). */
+  void writeTo(java.nio.ByteBuffer out);
 }
