@@ -32,6 +32,10 @@ final class SpanInputStream extends InputStream {
   private int plainPos;
   private int plainEnd;
   private boolean closed;
+  private byte[] skipBuffer;
+  /** Digest checks of fetched spans, running beside inflation; joined before bytes are returned. */
+  private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> pendingChecks =
+      new java.util.ArrayDeque<>();
 
   SpanInputStream(SeekableLayer layer, long start, long end) throws ZtocException {
     this.layer = layer;
@@ -68,6 +72,7 @@ final class SpanInputStream extends InputStream {
     }
     int want = (int) Math.min(len, end - position);
     int n = inflater != null ? readGzip(b, off, want) : readPlain(b, off, want);
+    awaitChecks(); // no byte counts as read before every span it came from is verified
     position += n;
     return n;
   }
@@ -93,10 +98,11 @@ final class SpanInputStream extends InputStream {
   }
 
   private int readGzip(byte[] b, int off, int want) throws IOException {
+    if (toSkip > 0 && skipBuffer == null) {
+      skipBuffer = new byte[(int) Math.min(toSkip, 1 << 16)];
+    }
     while (toSkip > 0) {
-      byte[] scratch = new byte[(int) Math.min(toSkip, 1 << 16)];
-      int n = inflateSome(scratch, 0, (int) Math.min(toSkip, scratch.length));
-      toSkip -= n;
+      toSkip -= inflateSome(skipBuffer, 0, (int) Math.min(toSkip, skipBuffer.length));
     }
     return inflateSome(b, off, want);
   }
@@ -149,9 +155,29 @@ final class SpanInputStream extends InputStream {
     }
     byte[] bytes = layer.fetch(from, (int) (to - from));
     if (layer.verifiesSpans()) {
-      verify(span, bytes);
+      pendingChecks.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          verify(span, bytes);
+        } catch (SpanVerificationException e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }));
     }
     return bytes;
+  }
+
+  private void awaitChecks() throws IOException {
+    while (!pendingChecks.isEmpty()) {
+      try {
+        pendingChecks.peek().join();
+        pendingChecks.poll();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw e;
+      }
+    }
   }
 
   private void verify(int span, byte[] bytes) throws SpanVerificationException {
@@ -174,6 +200,7 @@ final class SpanInputStream extends InputStream {
   public void close() {
     if (!closed) {
       closed = true;
+      pendingChecks.forEach(f -> f.cancel(false));
       if (inflater != null) {
         inflater.close();
       }
