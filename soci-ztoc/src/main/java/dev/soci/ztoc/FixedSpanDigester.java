@@ -1,9 +1,7 @@
 package dev.soci.ztoc;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** SHA-256 of each fixed-size span {@code [i * spanSize, (i + 1) * spanSize)} of a plain tar blob. */
@@ -16,11 +14,7 @@ final class FixedSpanDigester {
 
   FixedSpanDigester(long spanSize) {
     this.spanSize = spanSize;
-    try {
-      this.md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    this.md = Sha256.newDigest();
   }
 
   void update(byte[] b, int off, int len) {
@@ -32,7 +26,7 @@ final class FixedSpanDigester {
       off += n;
       len -= n;
       if (inSpan == spanSize) {
-        digests.add("sha256:" + HexFormat.of().formatHex(md.digest()));
+        digests.add(Sha256.finish(md));
         inSpan = 0;
         any = false;
       }
@@ -41,7 +35,7 @@ final class FixedSpanDigester {
 
   List<String> finish() {
     if (any) {
-      digests.add("sha256:" + HexFormat.of().formatHex(md.digest()));
+      digests.add(Sha256.finish(md));
       any = false;
     }
     return digests;

@@ -1,9 +1,7 @@
 package dev.soci.ztoc;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -28,11 +26,7 @@ final class SpanDigester {
     int size = Integer.highestOneBit(Math.max(maxLookahead, 1 << 16) * 4 - 1) << 1;
     this.ring = new byte[size];
     this.mask = size - 1;
-    try {
-      this.md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    this.md = Sha256.newDigest();
   }
 
   /** The next bytes of the layer, in order. */
@@ -93,6 +87,6 @@ final class SpanDigester {
   }
 
   private String hex() {
-    return "sha256:" + HexFormat.of().formatHex(md.digest());
+    return Sha256.finish(md);
   }
 }
