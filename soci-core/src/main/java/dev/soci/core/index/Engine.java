@@ -304,7 +304,8 @@ final class Engine {
             out.set(toBuild.get(k), z);
           } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            String msg = where + ": could not build zTOC for layer " + p.layer.digest() + ": " + c.getMessage();
+            String msg = where + ": could not build zTOC for layer " + p.layer.digest() + " ("
+                + store.describe(p.layer) + "): " + c.getMessage();
             errors.add(c instanceof dev.soci.oci.OciException oe ? oe : new SociIndexException(msg, c));
             pool.shutdownNow();
           } catch (CancellationException e) {
