@@ -314,4 +314,77 @@ public final class SociIndexCatalog {
   public Map<String, Descriptor> tagged() {
     return tagged;
   }
+
+  /**
+   * Removes v1 SOCI indexes from the layout: their entries leave {@code index.json}, then the
+   * index blobs, and those of their zTOCs and {@code {}} configs that nothing left in the layout
+   * reaches, are deleted (image manifests, configs and layers never are). A v2 index cannot be
+   * removed this way: it is part of a SOCI-enabled image, which would have to be rewritten.
+   *
+   * @return the digests of the blobs deleted
+   * @throws SociIndexException if a digest is not a SOCI index of the layout, or is a v2 index
+   */
+  public static List<Digest> remove(OciLayout layout, java.util.Collection<Digest> digests) throws IOException {
+    try (OciLayout.Transaction tx = layout.begin()) {
+      SociIndexCatalog catalog = scan(layout);
+      Set<Digest> gone = new LinkedHashSet<>();
+      for (Digest d : digests) {
+        IndexEntry e = catalog.index(d).orElse(null);
+        if (e == null) {
+          if (catalog.isZtoc(d)) {
+            throw new SociIndexException("the provided digest " + d + " is of ztoc not SOCI index");
+          }
+          throw new SociIndexException("no SOCI index with digest " + d + " in " + layout.root());
+        }
+        if (e.version() == SociIndex.Version.V2 || !e.listed()) {
+          throw new SociIndexException("SOCI index " + d + " is part of the SOCI-enabled image "
+              + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
+              + "(a v2 index); remove or re-convert that image instead");
+        }
+        gone.add(d);
+      }
+      ImageIndex top = tx.index();
+      ImageIndex kept = top.withManifests(top.manifests().stream().filter(m -> !gone.contains(m.digest())).toList());
+      Set<Digest> reachable = new HashSet<>();
+      for (Descriptor m : kept.manifests()) {
+        reach(layout, m, reachable);
+      }
+      List<Digest> deleted = new ArrayList<>();
+      for (Digest d : gone) {
+        IndexEntry e = catalog.index(d).orElseThrow();
+        List<Digest> candidates = new ArrayList<>();
+        candidates.add(d);
+        candidates.add(e.index().config().digest());
+        e.index().blobs().forEach(b -> candidates.add(b.digest()));
+        for (Digest c : candidates) {
+          if (!reachable.contains(c) && !deleted.contains(c) && Files.exists(layout.blobPath(c))) {
+            tx.deleteAfterCommit(c);
+            deleted.add(c);
+          }
+        }
+      }
+      tx.commit(kept);
+      return deleted;
+    }
+  }
+
+  private static void reach(OciLayout layout, Descriptor d, Set<Digest> reachable) throws IOException {
+    if (!reachable.add(d.digest()) || !layout.exists(d)) {
+      return;
+    }
+    if (MediaTypes.isIndex(d.mediaType())) {
+      for (Descriptor c : layout.readIndex(d).manifests()) {
+        reach(layout, c, reachable);
+      }
+    } else if (MediaTypes.isManifest(d.mediaType())) {
+      ImageManifest m = layout.readManifest(d);
+      reachable.add(m.config().digest());
+      for (Descriptor l : m.layers()) {
+        reachable.add(l.digest());
+      }
+      if (m.subject() != null) {
+        reach(layout, m.subject(), reachable);
+      }
+    }
+  }
 }
