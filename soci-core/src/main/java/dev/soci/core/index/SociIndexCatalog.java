@@ -336,10 +336,14 @@ public final class SociIndexCatalog {
           }
           throw new SociIndexException("no SOCI index with digest " + d + " in " + layout.root());
         }
-        if (e.version() == SociIndex.Version.V2 || !e.listed()) {
+        if (e.version() == SociIndex.Version.V2) {
           throw new SociIndexException("SOCI index " + d + " is part of the SOCI-enabled image "
               + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
               + "(a v2 index); remove or re-convert that image instead");
+        }
+        if (!e.listed()) {
+          throw new SociIndexException("SOCI index " + d + " is not listed in " + layout.root().resolve(
+              OciLayout.INDEX_FILE) + " but reached through another image index; remove that image instead");
         }
         gone.add(d);
       }

@@ -103,7 +103,21 @@ class LayoutIndexTest {
     Path dir = copy(base, tmp.resolve("l"));
     OciLayout layout = OciLayout.open(dir);
     List<LayerResult> events = new ArrayList<>();
-    CreateResult r = builder(events).create(layout, "app", PlatformSelection.defaultPlatform());
+    long[] progress = new long[2];
+    CreateResult r = builder(events).listener(new BuildListener() {
+      @Override
+      public void onLayer(LayerResult l) {
+        events.add(l);
+      }
+
+      @Override
+      public void onProgress(long done, long total) {
+        progress[0] = done;
+        progress[1] = total;
+      }
+    }).create(layout, "app", PlatformSelection.defaultPlatform());
+    assertThat(progress[0]).isEqualTo(progress[1])
+        .isEqualTo(events.get(0).layer().size() + events.get(2).layer().size());
 
     assertThat(events).extracting(LayerResult::status).containsExactly(LayerResult.Status.CREATED,
         LayerResult.Status.SKIPPED_TOO_SMALL, LayerResult.Status.CREATED);
@@ -234,6 +248,16 @@ class LayoutIndexTest {
           assertThat(e.imageRefs()).containsExactlyInAnyOrder("arm", "multi");
         });
     assertThat(catalog.ztocs()).hasSize(3);
+
+    // removing the v1 index keeps the zTOC the v2 index still uses, and everything still resolves
+    Descriptor v1 = c.indexes().get(0).descriptor();
+    List<dev.soci.oci.Digest> deleted = SociIndexCatalog.remove(layout, List.of(v1.digest()));
+    assertThat(deleted).containsExactly(v1.digest());
+    assertThat(layout.index().manifests()).noneMatch(d -> d.digest().equals(v1.digest()));
+    assertGraphResolves(layout);
+    assertThat(SociIndexCatalog.scan(layout).indexes()).hasSize(2);
+    assertThatThrownBy(() -> SociIndexCatalog.remove(layout, List.of(r.indexes().get(0).descriptor().digest())))
+        .isInstanceOf(SociIndexException.class).hasMessageContaining("multi-soci");
 
     // a platform the image does not have
     assertThatThrownBy(() -> builder().create(layout, "multi", PlatformSelection.of(Platform.parse("linux/s390x"))))
