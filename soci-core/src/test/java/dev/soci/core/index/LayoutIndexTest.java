@@ -156,6 +156,14 @@ class LayoutIndexTest {
     assertThat(r2.indexes().get(0).descriptor()).isEqualTo(ir.descriptor());
     assertThat(again.get(0).message()).endsWith("(already exists)");
     assertThat(snapshot(dir)).containsOnlyKeys(before.keySet());
+
+    // a stored zTOC that was tampered with is not built upon
+    Path zfile = layout.blobPath(z.digest());
+    byte[] zb = Files.readAllBytes(zfile);
+    zb[zb.length - 1] ^= 1;
+    Files.write(zfile, zb);
+    assertThatThrownBy(() -> builder().create(layout, "app", PlatformSelection.defaultPlatform()))
+        .isInstanceOf(OciLayoutException.class).hasMessageContaining(zfile.toString());
   }
 
   @Test
@@ -355,6 +363,16 @@ class LayoutIndexTest {
     assertThatThrownBy(() -> builder().parallelism(1).convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
         .hasMessageContaining(layer3.toString());
     assertThat(snapshot(dir)).isEqualTo(before);
+
+    // same size, still valid gzip (a header byte changed), but not the layer the manifest names
+    bad = good.clone();
+    bad[4] ^= 1;
+    Files.write(layer3, bad);
+    Map<String, String> withBadHeader = snapshot(dir);
+    assertThatThrownBy(() -> builder().convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(layer3.toString()).hasMessageContaining("blob content has digest");
+    assertThat(snapshot(dir)).isEqualTo(withBadHeader);
 
     Files.delete(layer3);
     before = snapshot(dir);
