@@ -307,18 +307,23 @@ final class Engine {
             String msg = where + ": could not build zTOC for layer " + p.layer.digest() + " ("
                 + store.describe(p.layer) + "): " + c.getMessage();
             errors.add(c instanceof dev.soci.oci.OciException oe ? oe : new SociIndexException(msg, c));
-            pool.shutdownNow();
+            futures.forEach(f -> f.cancel(true)); // queued builds never start; running ones are interrupted
           } catch (CancellationException e) {
             // another layer failed first
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pool.shutdownNow();
+            futures.forEach(f -> f.cancel(true));
             throw new InterruptedIOException("interrupted while building zTOCs");
           }
         }
         throwAll(errors);
       } finally {
         pool.shutdownNow();
+        try {
+          pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // no build outlives the operation
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       for (int i = 0; i < plans.size(); i++) {
         Plan p = plans.get(i);

@@ -364,6 +364,20 @@ class LayoutIndexTest {
         .hasMessageContaining(layer3.toString());
     assertThat(snapshot(dir)).isEqualTo(before);
 
+    // the first of several queued builds fails: the others are cancelled, nothing is left behind
+    Path layer1 = layout.blobPath(m.layers().get(0).digest());
+    byte[] good1 = Files.readAllBytes(layer1);
+    byte[] bad1 = good1.clone();
+    bad1[bad1.length / 2] ^= 1;
+    Files.write(layer1, bad1);
+    Files.write(layer3, good);
+    Map<String, String> firstBad = snapshot(dir);
+    assertThatThrownBy(() -> builder().minLayerSize(0).parallelism(1)
+        .convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
+        .hasMessageContaining(layer1.toString());
+    assertThat(snapshot(dir)).isEqualTo(firstBad);
+    Files.write(layer1, good1);
+
     // same size, still valid gzip (a header byte changed), but not the layer the manifest names
     bad = good.clone();
     bad[4] ^= 1;
