@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing soci-java needs on a fresh Debian machine (idempotent):
-# a JDK 17+, Maven, and the gzip producers the tests compare against.
+# a JDK 17+, Maven, the gzip producers the tests compare against, and umoci and skopeo
+# (the SOCI index tests make and read real OCI image layouts with them).
 set -euo pipefail
-packages=(maven pigz busybox libdeflate-tools zopfli python3 tar gzip)
+packages=(maven pigz busybox libdeflate-tools zopfli python3 tar gzip umoci skopeo)
 command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 missing=()
 for p in "${packages[@]}"; do

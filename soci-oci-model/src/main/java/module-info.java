@@ -1,4 +1,10 @@
-/** The OCI image and SOCI index data model and its JSON form. */
+/**
+ * The OCI image and SOCI index data model, its Go-canonical JSON form, and OCI image layouts
+ * (directories as {@code skopeo} and {@code umoci} write them).
+ */
 module dev.soci.oci {
+  requires com.fasterxml.jackson.core;
+
   exports dev.soci.oci;
+  exports dev.soci.oci.layout;
 }

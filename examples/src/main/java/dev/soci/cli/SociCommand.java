@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soci", mixinStandardHelpOptions = true, version = "soci-java 0.1.0",
     description = "Seekable OCI (SOCI) tools in pure Java.",
-    subcommands = {ZtocCommand.class, DemoCommand.class})
+    subcommands = {ZtocCommand.class, DemoCommand.class, CreateCommand.class, ConvertCommand.class, IndexCommand.class})
 public final class SociCommand {
   @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;

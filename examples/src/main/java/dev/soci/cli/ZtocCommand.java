@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code soci ztoc create|info|get-file}. */
 @Command(name = "ztoc", description = "Create and inspect zTOCs.", mixinStandardHelpOptions = true,
-    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class})
+    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class, ZtocListCommand.class})
 final class ZtocCommand {
 
   /** {@code soci ztoc create LAYER [-o OUT]}. */

@@ -1,0 +1,46 @@
+package dev.soci.cli;
+
+import dev.soci.core.index.ConvertResult;
+import dev.soci.core.index.IndexResult;
+import dev.soci.oci.layout.OciLayout;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code soci convert --layout DIR --image REF --to REF2}: a SOCI-enabled image, in place. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+    description = {"Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2"
+        + " and an image index linking them to the annotated image manifests), tagged REF2 in the same layout.",
+        "The original tag keeps pointing at the original image."})
+final class ConvertCommand implements Callable<Integer> {
+  @Mixin BuildOptions options;
+
+  @Option(names = "--to", required = true, paramLabel = "REF2", description = "The tag to give the converted image.")
+  String to;
+
+  @Override
+  public Integer call() throws Exception {
+    ConsoleProgress progress = new ConsoleProgress(options.quiet);
+    OciLayout layout = OciLayout.open(options.layout);
+    ConvertResult r;
+    try {
+      r = options.builder(progress).convert(layout, options.image, to, options.selection());
+    } finally {
+      progress.clear();
+    }
+    if (options.quiet) {
+      System.out.println(r.imageIndex().digest());
+    } else {
+      for (IndexResult i : r.indexes()) {
+        System.out.println("soci index " + i.descriptor().digest() + " (v2, " + i.platform() + ", "
+            + i.descriptor().size() + " bytes) for image manifest " + i.descriptor().annotation(
+                dev.soci.oci.Annotations.SOCI_IMAGE_MANIFEST_DIGEST));
+      }
+      System.out.println("converted image " + to + " -> " + r.imageIndex().digest() + " (" + r.imageIndex().size()
+          + " bytes)");
+    }
+    System.out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.soci.cli;
+
+import dev.soci.core.index.SociIndexCatalog;
+import dev.soci.core.index.SociIndexCatalog.IndexEntry;
+import dev.soci.core.index.SociIndexException;
+import dev.soci.oci.Digest;
+import dev.soci.oci.OciJson;
+import dev.soci.oci.Platform;
+import dev.soci.oci.layout.OciLayout;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code soci index list|info|rm --layout DIR}. */
+@Command(name = "index", mixinStandardHelpOptions = true, description = "List, show and remove SOCI indexes of an OCI image layout.",
+    subcommands = {IndexCommand.ListIndexes.class, IndexCommand.Info.class, IndexCommand.Remove.class})
+final class IndexCommand {
+
+  static Digest digest(String s) {
+    try {
+      return Digest.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid digest " + s + ": " + e.getMessage(), e);
+    }
+  }
+
+  static List<Platform> platforms(List<String> specs) {
+    List<Platform> out = new ArrayList<>();
+    for (String p : specs) {
+      try {
+        out.add(Platform.parse(p));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("could not parse platform " + p + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /** The indexes for image {@code ref} (its platforms, or the given ones), as upstream's {@code --ref} filter. */
+  static List<IndexEntry> forImage(SociIndexCatalog catalog, String ref, List<Platform> platforms) throws IOException {
+    Set<Digest> manifests = catalog.imageManifests(ref, platforms);
+    return catalog.indexes().stream().filter(e -> e.imageManifest() != null && manifests.contains(e.imageManifest()))
+        .toList();
+  }
+
+  /** Go's {@code time.Duration.String()} of a duration rounded to seconds, plus " ago". */
+  static String ago(Instant created, Instant now) {
+    if (created == null) {
+      return "n/a";
+    }
+    long ms = Duration.between(created, now).toMillis();
+    long s = Math.floorDiv(ms + 500, 1000); // Round(time.Second): halves away from zero
+    if (ms < 0) {
+      s = -Math.floorDiv(-ms + 500, 1000);
+    }
+    String sign = s < 0 ? "-" : "";
+    s = Math.abs(s);
+    long h = s / 3600;
+    long m = s / 60 % 60;
+    long sec = s % 60;
+    String text = h > 0 ? h + "h" + m + "m" + sec + "s" : m > 0 ? m + "m" + sec + "s" : sec + "s";
+    return sign + text + " ago";
+  }
+
+  /** {@code soci index list}. */
+  @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
+      description = "List the SOCI indexes of the layout, newest first, as upstream's table.")
+  static final class ListIndexes implements Callable<Integer> {
+    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
+    Path layout;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Only the indexes of this image (tag or digest).")
+    String ref;
+
+    @Option(names = {"-p", "--platform"}, paramLabel = "PLATFORM", description = "Only this platform (repeatable).")
+    List<String> platform = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the digests.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+      SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(layout));
+      List<Platform> ps = platforms(platform);
+      List<IndexEntry> entries;
+      if (ref != null) {
+        entries = forImage(catalog, ref, ps);
+      } else if (!ps.isEmpty()) {
+        entries = catalog.indexes().stream()
+            .filter(e -> e.platform() != null && ps.stream().anyMatch(p -> p.normalize().matches(e.platform())))
+            .toList();
+      } else {
+        entries = catalog.indexes();
+      }
+      StringBuilder sb = new StringBuilder();
+      if (quiet) {
+        entries.forEach(e -> sb.append(e.descriptor().digest()).append('\n'));
+      } else {
+        Instant now = Instant.now();
+        List<List<String>> rows = new ArrayList<>();
+        for (IndexEntry e : entries) {
+          List<String> refs = e.imageRefs().isEmpty() ? List.of("") : e.imageRefs();
+          for (String r : refs) {
+            rows.add(List.of(e.descriptor().digest().toString(), Long.toString(e.descriptor().size()), r,
+                e.platformText(), e.descriptor().mediaType(), e.version().toString(), ago(e.created(), now)));
+          }
+        }
+        sb.append(Tables.format(List.of("DIGEST", "SIZE", "IMAGE REF", "PLATFORM", "MEDIA TYPE", "MANIFEST VERSION",
+            "CREATED"), rows));
+      }
+      System.out.print(sb);
+      System.out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code soci index info DIGEST}. */
+  @Command(name = "info", mixinStandardHelpOptions = true,
+      description = "Print a SOCI index of the layout as indented JSON (members and escapes as stored).")
+  static final class Info implements Callable<Integer> {
+    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
+    Path layout;
+
+    @Parameters(index = "0", paramLabel = "DIGEST", description = "The index digest.")
+    String digest;
+
+    @Override
+    public Integer call() throws IOException {
+      Digest d = digest(digest);
+      OciLayout l = OciLayout.open(layout);
+      SociIndexCatalog catalog = SociIndexCatalog.scan(l);
+      IndexEntry e = catalog.index(d).orElse(null);
+      if (e == null) {
+        if (catalog.isZtoc(d)) {
+          throw new SociIndexException("the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\" command"
+              + " to get detailed info of ztoc");
+        }
+        throw new SociIndexException("no SOCI index with digest " + d + " in " + layout);
+      }
+      System.out.write(OciJson.indent(l.readBlob(e.descriptor(), l.decoder().maxDocumentSize())));
+      System.out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code soci index rm DIGEST... | --ref REF}. */
+  @Command(name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
+      description = {"Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the"
+          + " zTOCs nothing else uses. Image blobs are never deleted."})
+  static final class Remove implements Callable<Integer> {
+    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
+    Path layout;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Remove every v1 index of this image.")
+    String ref;
+
+    @Parameters(paramLabel = "DIGEST", arity = "0..*", description = "Index digests.")
+    List<String> digests = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      if ((ref == null) == digests.isEmpty()) {
+        throw new IllegalArgumentException("give either index digests or --ref, not both and not neither");
+      }
+      OciLayout l = OciLayout.open(layout);
+      Set<Digest> targets = new LinkedHashSet<>();
+      if (ref != null) {
+        for (IndexEntry e : forImage(SociIndexCatalog.scan(l), ref, List.of())) {
+          if (e.listed()) {
+            targets.add(e.descriptor().digest());
+          }
+        }
+      } else {
+        digests.forEach(s -> targets.add(digest(s)));
+      }
+      List<Digest> deleted = SociIndexCatalog.remove(l, targets);
+      for (Digest d : targets) {
+        System.out.println("removed soci index " + d);
+      }
+      System.out.println("deleted " + deleted.size() + " blob" + (deleted.size() == 1 ? "" : "s"));
+      System.out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,513 @@
+package dev.soci.core.index;
+
+import dev.soci.oci.Annotations;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.InvalidDocumentException;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciJson;
+import dev.soci.oci.Platform;
+import dev.soci.oci.SociIndex;
+import dev.soci.ztoc.CompressionAlgorithm;
+import dev.soci.ztoc.Ztoc;
+import dev.soci.ztoc.ZtocBuilder;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The build and conversion algorithms of upstream {@code soci/soci_index.go} and
+ * {@code soci/soci_convert.go} ({@code spec/index.md} sections 3 and 5), over a {@link Store}.
+ * One instance per operation: it remembers the zTOCs it built so that a layer shared by several
+ * platforms is indexed once.
+ */
+final class Engine {
+  /** Options of one build. */
+  record Options(long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism) {}
+
+  /** A zTOC this operation built or reused, and for which platform build it was first made. */
+  private record Memo(Descriptor ztoc, boolean created, int build) {}
+
+  private final Store store;
+  private final Options options;
+  private final BuildListener listener;
+  private final Map<Digest, Memo> memo = new ConcurrentHashMap<>();
+  private int buildNumber;
+
+  Engine(Store store, Options options, BuildListener listener) {
+    this.store = store;
+    this.options = options;
+    this.listener = listener;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Platforms and manifests
+
+  /** containerd {@code images.Platforms}: the platforms an image declares, unknown ones excluded. */
+  List<Platform> platforms(Descriptor target) throws IOException {
+    List<Platform> out = new ArrayList<>();
+    collectPlatforms(target, out, new HashSet<>());
+    return out;
+  }
+
+  private void collectPlatforms(Descriptor d, List<Platform> out, Set<Digest> visiting) throws IOException {
+    if (d.platform() != null) {
+      if (!d.platform().os().equals("unknown") && !d.platform().architecture().equals("unknown")) {
+        out.add(d.platform());
+      }
+      return;
+    }
+    if (MediaTypes.isManifest(d.mediaType())) {
+      ImageManifest m = store.manifest(d);
+      if (MediaTypes.isConfig(m.config().mediaType())) {
+        out.add(configPlatform(m.config()));
+      }
+    } else if (MediaTypes.isIndex(d.mediaType()) && visiting.add(d.digest())) {
+      for (Descriptor child : store.index(d).manifests()) {
+        collectPlatforms(child, out, visiting);
+      }
+      visiting.remove(d.digest());
+    }
+  }
+
+  /** containerd {@code images.ConfigPlatform}: the config's platform members, normalized. */
+  Platform configPlatform(Descriptor config) throws IOException {
+    byte[] b = store.read(config, OciJson.decoder().maxDocumentSize());
+    try {
+      return OciJson.decoder().decodeConfigPlatform(b, store.describe(config)).normalize();
+    } catch (InvalidDocumentException e) {
+      throw new SociIndexException("cannot read the platform of image config " + store.describe(config) + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The default platform: a single manifest's own (from its config), else the host's. */
+  Platform defaultPlatform(Descriptor target) throws IOException {
+    if (MediaTypes.isManifest(target.mediaType())) {
+      List<Platform> ps = platforms(target);
+      if (!ps.isEmpty()) {
+        return ps.get(0);
+      }
+    }
+    return Platform.host();
+  }
+
+  /** The platforms a selection stands for, duplicates (by strict match) removed. */
+  List<Platform> select(Descriptor target, PlatformSelection selection) throws IOException {
+    List<Platform> requested;
+    if (selection.isAll()) {
+      requested = platforms(target);
+      if (requested.isEmpty()) {
+        throw new SociIndexException("image does not support any platforms");
+      }
+    } else if (selection.isDefault()) {
+      requested = List.of(defaultPlatform(target));
+    } else {
+      requested = selection.platforms();
+    }
+    List<Platform> out = new ArrayList<>();
+    next:
+    for (Platform p : requested) {
+      for (Platform q : out) {
+        if (q.normalize().matches(p)) {
+          continue next;
+        }
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  /** Upstream {@code GetImageManifestDescriptor}: the image manifest of {@code platform}. */
+  Descriptor manifestFor(Descriptor target, Platform platform) throws IOException {
+    if (MediaTypes.isIndex(target.mediaType())) {
+      for (Descriptor child : store.index(target).manifests()) {
+        if (child.platform() == null) {
+          throw new SociIndexException("image index " + store.describe(target) + ": manifest " + child.digest()
+              + " should have proper platform");
+        }
+        if (platform.normalize().matches(child.platform())) {
+          return child;
+        }
+      }
+      throw new SociIndexException("image manifest for " + platform + ": not found in " + store.describe(target));
+    }
+    if (MediaTypes.isManifest(target.mediaType())) {
+      if (target.platform() != null && !platform.normalize().matches(target.platform())) {
+        throw new SociIndexException("image manifest for " + platform + ": not found (the image is "
+            + target.platform() + ")");
+      }
+      return target;
+    }
+    throw new SociIndexException("image " + target.digest() + " has media type \"" + target.mediaType()
+        + "\", which is neither an image manifest nor an image index");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Building one index
+
+  /** The compression of a layer media type as soci names it: containerd's, "" mapped to uncompressed for the plain OCI tar. */
+  static String compressionOf(String mediaType) {
+    String c = MediaTypes.diffCompression(mediaType);
+    return c.isEmpty() && mediaType.equals(MediaTypes.OCI_LAYER) ? "uncompressed" : c;
+  }
+
+  /** Per-layer plan before any zTOC is built. */
+  private record Plan(Descriptor layer, LayerResult.Status status, CompressionAlgorithm algorithm, Descriptor ztoc) {}
+
+  /**
+   * Upstream {@code IndexBuilder.Build}: builds (or reuses) the zTOCs of the manifest of
+   * {@code platform} and stores the index of {@code version}.
+   */
+  IndexResult build(Descriptor target, Platform platform, SociIndex.Version version) throws IOException {
+    int build = ++buildNumber;
+    Descriptor manifestDesc = manifestFor(target, platform);
+    ImageManifest manifest = store.manifest(manifestDesc);
+    String where = "image manifest " + store.describe(manifestDesc);
+
+    // 1. Classify every layer; errors here fail the build before any work is done.
+    List<Plan> plans = new ArrayList<>();
+    List<IOException> errors = new ArrayList<>();
+    for (Descriptor layer : manifest.layers()) {
+      try {
+        plans.add(plan(layer, build));
+      } catch (SociIndexException e) {
+        errors.add(new SociIndexException(where + ": layer " + layer.digest() + ": " + e.getMessage(), e));
+      } catch (IOException e) {
+        errors.add(e);
+      }
+    }
+    throwAll(errors);
+
+    // 2. Build the zTOCs that are needed, a bounded number at once.
+    List<Descriptor> ztocs = buildAll(plans, where);
+
+    // 3. Report and assemble in layer order.
+    List<LayerResult> results = new ArrayList<>();
+    List<Descriptor> blobs = new ArrayList<>();
+    for (int i = 0; i < plans.size(); i++) {
+      Plan p = plans.get(i);
+      if (p == null) {
+        continue; // prefetch artifact: ignored
+      }
+      Descriptor z = ztocs.get(i);
+      LayerResult r = new LayerResult(platform, p.layer, p.status, z, options.minLayerSize());
+      results.add(r);
+      listener.onLayer(r);
+      if (z != null) {
+        blobs.add(z.withAnnotations(Map.of(
+            Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, p.layer.mediaType(),
+            Annotations.SOCI_IMAGE_LAYER_DIGEST, p.layer.digest().toString(),
+            Annotations.SOCI_SPAN_SIZE, Long.toString(options.spanSize()))));
+      }
+    }
+    if (blobs.isEmpty()) {
+      throw SociIndexException.emptyIndex(where + " (" + platform + ")");
+    }
+    SociIndex index = version == SociIndex.Version.V1
+        ? SociIndex.v1(blobs, manifestDesc, options.buildToolIdentifier())
+        : SociIndex.v2(blobs, options.buildToolIdentifier());
+    store.write(version.artifactType(), SociIndex.CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
+    Descriptor written = store.write(MediaTypes.OCI_MANIFEST, index.encode());
+    Descriptor desc = written.withArtifactType(version.artifactType());
+    return new IndexResult(platform, manifestDesc, desc, index, results);
+  }
+
+  private Plan plan(Descriptor layer, int build) throws IOException {
+    if (MediaTypes.SOCI_PREFETCH.equals(layer.mediaType())) {
+      return null;
+    }
+    if (!MediaTypes.isLayer(layer.mediaType())) {
+      throw new SociIndexException("not a layer mediaType: \"" + layer.mediaType() + "\"");
+    }
+    if (layer.size() < options.minLayerSize()) {
+      return new Plan(layer, LayerResult.Status.SKIPPED_TOO_SMALL, null, null);
+    }
+    String compression;
+    try {
+      compression = compressionOf(layer.mediaType());
+    } catch (IllegalArgumentException e) {
+      throw new SociIndexException("could not determine layer compression: " + e.getMessage(), e);
+    }
+    CompressionAlgorithm algorithm = switch (compression) {
+      case MediaTypes.COMPRESSION_GZIP -> CompressionAlgorithm.GZIP;
+      case "uncompressed", MediaTypes.COMPRESSION_UNKNOWN -> CompressionAlgorithm.UNCOMPRESSED;
+      default -> null;
+    };
+    if (algorithm == null) {
+      return new Plan(layer, LayerResult.Status.SKIPPED_UNSUPPORTED, null, null);
+    }
+    Memo m = memo.get(layer.digest());
+    if (m != null) {
+      boolean createdNow = m.created && m.build == build;
+      return new Plan(layer, createdNow ? LayerResult.Status.CREATED : LayerResult.Status.REUSED, algorithm, m.ztoc);
+    }
+    Descriptor existing = store.existingZtoc(layer.digest(), options.spanSize());
+    if (existing != null) {
+      memo.put(layer.digest(), new Memo(existing, false, build));
+      return new Plan(layer, LayerResult.Status.REUSED, algorithm, existing);
+    }
+    return new Plan(layer, LayerResult.Status.CREATED, algorithm, null);
+  }
+
+  private List<Descriptor> buildAll(List<Plan> plans, String where) throws IOException {
+    List<Descriptor> out = new ArrayList<>();
+    Map<Digest, Integer> first = new java.util.HashMap<>();
+    List<Integer> toBuild = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < plans.size(); i++) {
+      Plan p = plans.get(i);
+      out.add(p == null ? null : p.ztoc);
+      if (p != null && p.status == LayerResult.Status.CREATED && p.ztoc == null
+          && first.putIfAbsent(p.layer.digest(), i) == null) {
+        toBuild.add(i);
+        total += p.layer.size();
+      }
+    }
+    if (!toBuild.isEmpty()) {
+      AtomicLong done = new AtomicLong();
+      long totalBytes = total;
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallelism(), toBuild.size()), r -> {
+        Thread t = new Thread(r, "soci-ztoc-build");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<Future<Descriptor>> futures = new ArrayList<>();
+        for (int i : toBuild) {
+          Plan p = plans.get(i);
+          futures.add(pool.submit(() -> buildZtoc(p, done, totalBytes)));
+        }
+        List<IOException> errors = new ArrayList<>();
+        for (int k = 0; k < futures.size(); k++) {
+          Plan p = plans.get(toBuild.get(k));
+          try {
+            Descriptor z = futures.get(k).get();
+            memo.put(p.layer.digest(), new Memo(z, true, buildNumber));
+            out.set(toBuild.get(k), z);
+          } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            String msg = where + ": could not build zTOC for layer " + p.layer.digest() + " ("
+                + store.describe(p.layer) + "): " + c.getMessage();
+            errors.add(c instanceof dev.soci.oci.OciException oe ? oe : new SociIndexException(msg, c));
+            futures.forEach(f -> f.cancel(true)); // queued builds never start; running ones are interrupted
+          } catch (CancellationException e) {
+            // another layer failed first
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            futures.forEach(f -> f.cancel(true));
+            throw new InterruptedIOException("interrupted while building zTOCs");
+          }
+        }
+        throwAll(errors);
+      } finally {
+        pool.shutdownNow();
+        try {
+          pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // no build outlives the operation
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      for (int i = 0; i < plans.size(); i++) {
+        Plan p = plans.get(i);
+        if (p != null && out.get(i) == null && p.status == LayerResult.Status.CREATED) {
+          out.set(i, out.get(first.get(p.layer.digest())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Descriptor buildZtoc(Plan p, AtomicLong done, long total) throws IOException {
+    ZtocBuilder builder = ZtocBuilder.withDefaults()
+        .spanSize(options.spanSize())
+        .buildToolIdentifier(options.buildToolIdentifier())
+        .compression(p.algorithm)
+        .zone(options.zone());
+    Ztoc ztoc;
+    try (InputStream in = new ProgressStream(store.open(p.layer), done, total)) {
+      ztoc = builder.build(in);
+      in.transferTo(OutputStreamNull.INSTANCE); // read to the end so that the digest is checked
+    }
+    return store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
+  }
+
+  private final class ProgressStream extends FilterInputStream {
+    private final AtomicLong done;
+    private final long total;
+
+    ProgressStream(InputStream in, AtomicLong done, long total) {
+      super(in);
+      this.done = done;
+      this.total = total;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("zTOC build cancelled");
+      }
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        long now = done.addAndGet(n);
+        synchronized (listener) {
+          listener.onProgress(now, total);
+        }
+      }
+      return n;
+    }
+  }
+
+  private static final class OutputStreamNull extends java.io.OutputStream {
+    static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+
+  private static void throwAll(List<IOException> errors) throws IOException {
+    if (errors.isEmpty()) {
+      return;
+    }
+    IOException first = errors.get(0);
+    for (int i = 1; i < errors.size(); i++) {
+      first.addSuppressed(errors.get(i));
+    }
+    throw first;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Conversion
+
+  /** The outcome of {@link #convert}. */
+  record Converted(Descriptor imageIndex, List<IndexResult> indexes) {}
+
+  /**
+   * Upstream {@code IndexBuilder.Convert}: builds a v2 index per platform, re-encodes the image
+   * manifests (annotating the indexed ones), and stores the SOCI-enabled image index.
+   */
+  Converted convert(Descriptor target, PlatformSelection selection) throws IOException {
+    List<Platform> all = platforms(target);
+    if (all.isEmpty()) {
+      throw new SociIndexException("image " + store.describe(target) + " does not support any platforms");
+    }
+    Descriptor image = target;
+    if (MediaTypes.isManifest(target.mediaType())) {
+      image = target.withPlatform(all.get(0));
+    }
+    List<Platform> platforms = select(image, selection);
+
+    ImageIndex ociIndex;
+    if (MediaTypes.isIndex(image.mediaType())) {
+      ociIndex = store.index(image).withMediaType(MediaTypes.OCI_INDEX);
+    } else if (MediaTypes.isManifest(image.mediaType())) {
+      ociIndex = ImageIndex.of(MediaTypes.OCI_INDEX, List.of(image));
+    } else {
+      throw new SociIndexException("image " + target.digest() + " has media type \"" + target.mediaType()
+          + "\", which is neither an image manifest nor an image index");
+    }
+
+    List<IndexResult> built = new ArrayList<>();
+    for (Platform p : platforms) {
+      try {
+        built.add(build(image, p, SociIndex.Version.V2));
+      } catch (SociIndexException e) {
+        if (!e.isEmptyIndex()) {
+          throw e;
+        }
+      }
+    }
+    if (built.isEmpty()) {
+      throw SociIndexException.emptyIndex("image " + store.describe(target));
+    }
+
+    // annotateImages
+    List<Descriptor> manifests = new ArrayList<>(ociIndex.manifests());
+    Descriptor[] sociDescs = new Descriptor[built.size()];
+    for (int i = 0; i < built.size(); i++) {
+      sociDescs[i] = built.get(i).descriptor();
+    }
+    for (int i = 0; i < manifests.size(); i++) {
+      Descriptor desc = manifests.get(i);
+      int idx = -1;
+      for (int k = 0; k < built.size(); k++) {
+        if (built.get(k).manifest().digest().equals(desc.digest())) {
+          idx = k;
+          break;
+        }
+      }
+      if (!MediaTypes.isManifest(desc.mediaType()) || MediaTypes.SOCI_INDEX_V2.equals(desc.artifactType())) {
+        continue; // nested indexes, other artifacts, and SOCI indexes of an earlier conversion stay as they are
+      }
+      if (!store.exists(desc)) {
+        if (idx < 0) {
+          continue; // a platform that was not pulled: left untouched
+        }
+        store.manifest(desc); // reports the missing blob
+      }
+      ImageManifest m = store.manifest(desc);
+      m = m.withMediaType(MediaTypes.OCI_MANIFEST).withConfig(m.config().withMediaType(MediaTypes.OCI_CONFIG));
+      if (idx >= 0) {
+        m = m.withAnnotation(Annotations.SOCI_INDEX_DIGEST, built.get(idx).descriptor().digest().toString());
+      }
+      Descriptor written = store.write(MediaTypes.OCI_MANIFEST, OciJson.encode(m));
+      Descriptor updated = desc.toBuilder().digest(written.digest()).size(written.size())
+          .mediaType(MediaTypes.OCI_MANIFEST).annotations(m.annotations()).build();
+      manifests.set(i, updated);
+      if (idx >= 0) {
+        sociDescs[idx] = sociDescs[idx].withAnnotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST,
+            updated.digest().toString());
+      }
+    }
+
+    // addSociIndexes
+    for (int k = 0; k < built.size(); k++) {
+      Platform p = built.get(k).platform();
+      Descriptor d = sociDescs[k].withPlatform(p);
+      Platform normalized = p.normalize();
+      int existing = -1;
+      for (int i = 0; i < manifests.size(); i++) {
+        Descriptor m = manifests.get(i);
+        if (MediaTypes.SOCI_INDEX_V2.equals(m.artifactType()) && m.platform() != null
+            && normalized.matches(m.platform())) {
+          existing = i;
+          break;
+        }
+      }
+      if (existing >= 0) {
+        manifests.set(existing, d);
+      } else {
+        manifests.add(d);
+      }
+      sociDescs[k] = d;
+    }
+    ImageIndex result = ociIndex.withManifests(manifests);
+    Descriptor written = store.write(MediaTypes.OCI_INDEX, OciJson.encode(result));
+    List<IndexResult> results = new ArrayList<>();
+    for (int k = 0; k < built.size(); k++) {
+      IndexResult r = built.get(k);
+      results.add(new IndexResult(r.platform(), r.manifest(), sociDescs[k], r.index(), r.layers()));
+    }
+    return new Converted(Descriptor.of(MediaTypes.OCI_INDEX, written.digest(), written.size()), results);
+  }
+}

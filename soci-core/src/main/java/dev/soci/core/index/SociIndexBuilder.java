@@ -1,0 +1,227 @@
+package dev.soci.core.index;
+
+import dev.soci.oci.Annotations;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.SociIndex;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.ztoc.Ztoc;
+import dev.soci.ztoc.ZtocBuilder;
+import java.io.IOException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Builds SOCI indexes for an image in an OCI image layout, as upstream {@code soci create} and
+ * {@code soci convert} do for an image in containerd ({@code spec/index.md} sections 3 and 5).
+ *
+ * <p>For every layer of the chosen platform's manifest that is a gzip or uncompressed tar layer
+ * of at least the minimum size, a zTOC is built with {@link ZtocBuilder} (several layers at once,
+ * at most {@link #parallelism} of them, each in bounded memory, each layer read once and checked
+ * against its digest) or reused when the layout already holds one for the same layer and span
+ * size. zTOCs, the {@code {}} config and the index are stored as blobs; {@code index.json} is
+ * updated last, so a build that fails leaves the layout as it was.
+ *
+ * <ul>
+ *   <li>{@link #create} makes one v1 index per platform, with {@code subject} naming the image
+ *       manifest, and lists each in {@code index.json} (untagged, with its platform and artifact type).
+ *   <li>{@link #convert} makes v2 indexes and the SOCI-enabled image index that ties them to the
+ *       re-encoded, annotated image manifests, and tags it in {@code index.json}; unlike upstream
+ *       it works in place and keeps the original tag.
+ * </ul>
+ *
+ * <p>The same image and options give the same digests on any machine and in any time zone
+ * (zTOC times are formatted in UTC unless {@link #zone} says otherwise; layers are listed in
+ * manifest order whatever order their builds finish in).
+ *
+ * <pre>{@code
+ * OciLayout layout = OciLayout.open(Path.of("image-dir"));
+ * ConvertResult r = SociIndexBuilder.withDefaults()
+ *     .minLayerSize(0)
+ *     .convert(layout, "latest", "latest-soci", PlatformSelection.all());
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; options return new instances. Defaults are upstream's: span size
+ * 4 MiB, minimum layer size 10 MiB, build tool identifier
+ * {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}; two layers at once.
+ */
+public final class SociIndexBuilder {
+  /** Upstream's default minimum layer size, 10 MiB. */
+  public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
+  /** The default number of zTOCs built at once. */
+  public static final int DEFAULT_PARALLELISM = 2;
+
+  private static final Pattern TAG = Pattern.compile(
+      "[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*)*");
+
+  private final long spanSize;
+  private final long minLayerSize;
+  private final String buildToolIdentifier;
+  private final ZoneId zone;
+  private final int parallelism;
+  private final BuildListener listener;
+
+  private SociIndexBuilder(long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism,
+      BuildListener listener) {
+    this.spanSize = spanSize;
+    this.minLayerSize = minLayerSize;
+    this.buildToolIdentifier = buildToolIdentifier;
+    this.zone = zone;
+    this.parallelism = parallelism;
+    this.listener = listener;
+  }
+
+  /** A builder with upstream's defaults. */
+  public static SociIndexBuilder withDefaults() {
+    return new SociIndexBuilder(ZtocBuilder.DEFAULT_SPAN_SIZE, DEFAULT_MIN_LAYER_SIZE,
+        Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, ZoneOffset.UTC, DEFAULT_PARALLELISM, BuildListener.NONE);
+  }
+
+  /** The span size of the zTOCs (at least 0; default 4 MiB). */
+  public SociIndexBuilder spanSize(long spanSize) {
+    if (spanSize < 0) {
+      throw new IllegalArgumentException("span size must be >= 0");
+    }
+    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+  }
+
+  /** Layers smaller than this get no zTOC (at least 0; default 10 MiB). */
+  public SociIndexBuilder minLayerSize(long minLayerSize) {
+    if (minLayerSize < 0) {
+      throw new IllegalArgumentException("min layer size must be >= 0");
+    }
+    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+  }
+
+  /** The build tool identifier written into the zTOCs and the index. */
+  public SociIndexBuilder buildToolIdentifier(String id) {
+    return new SociIndexBuilder(spanSize, minLayerSize, Objects.requireNonNull(id, "id"), zone, parallelism,
+        listener);
+  }
+
+  /** The zone zTOC modification times are formatted in (default UTC). */
+  public SociIndexBuilder zone(ZoneId zone) {
+    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, Objects.requireNonNull(zone, "zone"),
+        parallelism, listener);
+  }
+
+  /** How many zTOCs are built at once (at least 1; default 2). */
+  public SociIndexBuilder parallelism(int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1");
+    }
+    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+  }
+
+  /** A listener told about each layer and the build progress. */
+  public SociIndexBuilder listener(BuildListener listener) {
+    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism,
+        Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The span size. */
+  public long spanSize() {
+    return spanSize;
+  }
+
+  /** The minimum layer size. */
+  public long minLayerSize() {
+    return minLayerSize;
+  }
+
+  private Engine engine(Store store) {
+    return new Engine(store, new Engine.Options(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism),
+        listener);
+  }
+
+  /**
+   * Builds a v1 SOCI index for each selected platform of the image {@code ref} (a tag or a digest)
+   * and records each in {@code index.json}. All platforms succeed or nothing is recorded; a
+   * platform without an indexable layer is an error.
+   */
+  public CreateResult create(OciLayout layout, String ref, PlatformSelection platforms) throws IOException {
+    Objects.requireNonNull(platforms, "platforms");
+    try (OciLayout.Transaction tx = layout.begin()) {
+      Descriptor target = layout.resolve(ref);
+      Engine engine = engine(new LayoutStore(tx));
+      List<IndexResult> results = new ArrayList<>();
+      for (var p : engine.select(target, platforms)) {
+        results.add(engine.build(target, p, SociIndex.Version.V1));
+      }
+      ImageIndex top = tx.index();
+      List<Descriptor> entries = new ArrayList<>(top.manifests());
+      for (IndexResult r : results) {
+        Descriptor d = r.descriptor().withPlatform(r.platform());
+        if (entries.stream().noneMatch(e -> e.digest().equals(d.digest()))) {
+          entries.add(d);
+        }
+      }
+      tx.commit(top.withManifests(entries));
+      return new CreateResult(results);
+    }
+  }
+
+  /**
+   * Converts the image {@code ref} (a tag or a digest) into a SOCI-enabled image tagged
+   * {@code tag}: v2 indexes for the selected platforms (platforms without an indexable layer are
+   * left out; none at all is an error), the image manifests re-encoded and annotated, and a new
+   * image index listing both. {@code ref} keeps pointing at the original image; an existing
+   * {@code tag} is moved.
+   */
+  public ConvertResult convert(OciLayout layout, String ref, String tag, PlatformSelection platforms)
+      throws IOException {
+    Objects.requireNonNull(platforms, "platforms");
+    checkTag(tag);
+    if (tag.equals(ref)) {
+      throw new IllegalArgumentException("the destination tag must differ from the source image \"" + ref
+          + "\" (the original tag is kept)");
+    }
+    try (OciLayout.Transaction tx = layout.begin()) {
+      Descriptor target = layout.resolve(ref);
+      Engine.Converted c = engine(new LayoutStore(tx)).convert(target, platforms);
+      Descriptor tagged = c.imageIndex().withAnnotations(Map.of(Annotations.REF_NAME, tag));
+      ImageIndex top = tx.index();
+      List<Descriptor> entries = new ArrayList<>();
+      boolean placed = false;
+      for (Descriptor e : top.manifests()) {
+        if (tag.equals(e.annotation(Annotations.REF_NAME))) {
+          if (!placed) {
+            entries.add(tagged);
+            placed = true;
+          }
+        } else {
+          entries.add(e);
+        }
+      }
+      if (!placed) {
+        entries.add(tagged);
+      }
+      tx.commit(top.withManifests(entries));
+      return new ConvertResult(c.imageIndex(), tag, c.indexes());
+    }
+  }
+
+  /**
+   * Checks that {@code tag} can name an image in a layout (image-spec's {@code ref.name} grammar:
+   * components of letters and digits joined by {@code . _ - : +} or {@code --}, separated by
+   * {@code /}) and is not a digest.
+   */
+  public static void checkTag(String tag) {
+    Objects.requireNonNull(tag, "tag");
+    if (tag.isEmpty()) {
+      throw new IllegalArgumentException("the destination tag cannot be empty");
+    }
+    if (tag.contains("@") || dev.soci.oci.Digest.isValid(tag)) {
+      throw new IllegalArgumentException("the destination must be a tag, not a digest: \"" + tag + "\"");
+    }
+    if (!TAG.matcher(tag).matches()) {
+      throw new IllegalArgumentException("invalid tag \"" + tag + "\": expected letters and digits joined by"
+          + " '.', '_', '-', ':', '+' or '--', in '/'-separated components");
+    }
+  }
+}

@@ -1,0 +1,394 @@
+package dev.soci.core.index;
+
+import dev.soci.oci.Annotations;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.InvalidDocumentException;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciJson;
+import dev.soci.oci.Platform;
+import dev.soci.oci.SociIndex;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.layout.OciLayoutException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The SOCI indexes and zTOCs of an OCI image layout, found by walking everything
+ * {@code index.json} reaches: v1 indexes listed in {@code index.json} (as
+ * {@link SociIndexBuilder#create} records them) and v2 indexes inside SOCI-enabled image indexes
+ * (as {@link SociIndexBuilder#convert} makes them), and any other manifest whose config media type
+ * is a SOCI index type. Every document read is verified. A snapshot: immutable once scanned.
+ */
+public final class SociIndexCatalog {
+
+  /**
+   * One SOCI index of the layout.
+   *
+   * @param descriptor its descriptor (OCI manifest media type, digest, size, artifact type)
+   * @param index the decoded index
+   * @param platform the platform it was built for, or {@code null} if unknown
+   * @param imageManifest the image manifest it indexes (v1: its subject; v2: its descriptor's
+   *     {@value Annotations#SOCI_IMAGE_MANIFEST_DIGEST} annotation), or {@code null}
+   * @param imageRefs the tags of the layout under which the indexed image (v1) or the
+   *     SOCI-enabled image (v2) is found
+   * @param listed whether {@code index.json} lists the index itself (v1 indexes made by
+   *     {@link SociIndexBuilder#create})
+   * @param created when the index blob was written (its file's modification time), or {@code null}
+   */
+  public record IndexEntry(Descriptor descriptor, SociIndex index, Platform platform, Digest imageManifest,
+      List<String> imageRefs, boolean listed, Instant created) {
+    /** Copies the list. */
+    public IndexEntry {
+      imageRefs = List.copyOf(imageRefs);
+    }
+
+    /** The index version. */
+    public SociIndex.Version version() {
+      return index.version();
+    }
+
+    /** containerd's formatting of the platform ({@code linux/amd64}), {@code unknown} if none. */
+    public String platformText() {
+      return platform == null ? "unknown" : platform.format();
+    }
+  }
+
+  /**
+   * One zTOC referenced by a SOCI index of the layout.
+   *
+   * @param digest the zTOC digest
+   * @param size the zTOC size in bytes
+   * @param layerDigest the layer it indexes ({@value Annotations#SOCI_IMAGE_LAYER_DIGEST}), or {@code null}
+   * @param layerMediaType the layer's media type, or {@code ""}
+   * @param spanSize the span size annotation, or -1 if absent or not a number
+   */
+  public record ZtocEntry(Digest digest, long size, Digest layerDigest, String layerMediaType, long spanSize) {}
+
+  private final OciLayout layout;
+  private final List<IndexEntry> indexes;
+  private final Map<Digest, Set<String>> manifestRefs;
+  private final Map<Digest, Platform> manifestPlatforms;
+  private final Map<String, Descriptor> tagged;
+
+  private SociIndexCatalog(OciLayout layout, List<IndexEntry> indexes, Map<Digest, Set<String>> manifestRefs,
+      Map<Digest, Platform> manifestPlatforms, Map<String, Descriptor> tagged) {
+    this.layout = layout;
+    this.indexes = indexes;
+    this.manifestRefs = manifestRefs;
+    this.manifestPlatforms = manifestPlatforms;
+    this.tagged = tagged;
+  }
+
+  /** A candidate SOCI index met during the walk. */
+  private static final class Found {
+    Descriptor descriptor;
+    final Set<String> refs = new LinkedHashSet<>();
+    boolean listed;
+  }
+
+  /** Walks the layout and reads every SOCI index it holds. */
+  public static SociIndexCatalog scan(OciLayout layout) throws IOException {
+    ImageIndex top = layout.index();
+    Map<Digest, Found> found = new LinkedHashMap<>();
+    Map<Digest, Set<String>> manifestRefs = new LinkedHashMap<>();
+    Map<Digest, Platform> manifestPlatforms = new LinkedHashMap<>();
+    Map<String, Descriptor> tagged = new LinkedHashMap<>();
+    Map<Digest, ImageManifest> manifests = new LinkedHashMap<>();
+    for (Descriptor d : top.manifests()) {
+      String tag = d.annotation(Annotations.REF_NAME);
+      if (tag != null) {
+        tagged.putIfAbsent(tag, d);
+      }
+      walk(layout, d, tag, true, found, manifestRefs, manifestPlatforms, manifests, new HashSet<>());
+    }
+    List<IndexEntry> entries = new ArrayList<>();
+    for (Found f : found.values()) {
+      Descriptor d = f.descriptor;
+      Path file = layout.blobPath(d.digest());
+      byte[] bytes = layout.readBlob(d, layout.decoder().maxDocumentSize());
+      SociIndex index;
+      try {
+        index = SociIndex.decode(bytes, file.toString());
+      } catch (InvalidDocumentException e) {
+        throw new OciLayoutException(file, e.getMessage(), e);
+      }
+      Descriptor desc = d.artifactType().isEmpty() ? d.withArtifactType(index.artifactType()) : d;
+      Digest image = null;
+      List<String> refs;
+      if (index.version() == SociIndex.Version.V1 && index.subject() != null) {
+        image = index.subject().digest();
+        refs = List.copyOf(manifestRefs.getOrDefault(image, Set.of()));
+      } else {
+        String a = d.annotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST);
+        image = a != null && Digest.isValid(a) ? Digest.parse(a) : null;
+        refs = List.copyOf(f.refs);
+      }
+      Platform platform = d.platform();
+      if (platform == null && image != null) {
+        platform = manifestPlatforms.get(image);
+        if (platform == null && manifests.containsKey(image)) {
+          platform = configPlatform(layout, manifests.get(image));
+        }
+      }
+      Instant created = null;
+      try {
+        created = Files.getLastModifiedTime(file).toInstant();
+      } catch (IOException e) {
+        // leave unknown
+      }
+      entries.add(new IndexEntry(desc, index, platform, image, refs, f.listed, created));
+    }
+    entries.sort(Comparator.comparing((IndexEntry e) -> e.created() == null ? Instant.MIN : e.created())
+        .reversed().thenComparing(e -> e.descriptor().digest()));
+    return new SociIndexCatalog(layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged);
+  }
+
+  private static Platform configPlatform(OciLayout layout, ImageManifest m) {
+    if (!MediaTypes.isConfig(m.config().mediaType()) || !layout.exists(m.config())) {
+      return null;
+    }
+    try {
+      byte[] b = layout.readBlob(m.config(), layout.decoder().maxDocumentSize());
+      return OciJson.decoder().decodeConfigPlatform(b, layout.blobPath(m.config().digest()).toString()).normalize();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void walk(OciLayout layout, Descriptor d, String tag, boolean topLevel, Map<Digest, Found> found,
+      Map<Digest, Set<String>> manifestRefs, Map<Digest, Platform> manifestPlatforms,
+      Map<Digest, ImageManifest> manifests, Set<Digest> visiting) throws IOException {
+    SociIndex.Version byType = SociIndex.Version.ofArtifactType(d.artifactType());
+    if (MediaTypes.isIndex(d.mediaType())) {
+      if (!layout.exists(d) || !visiting.add(d.digest())) {
+        return;
+      }
+      for (Descriptor child : layout.readIndex(d).manifests()) {
+        walk(layout, child, tag, false, found, manifestRefs, manifestPlatforms, manifests, visiting);
+      }
+      visiting.remove(d.digest());
+      return;
+    }
+    if (!MediaTypes.isManifest(d.mediaType())) {
+      return;
+    }
+    boolean soci = byType != null;
+    if (!soci) {
+      if (!layout.exists(d)) {
+        return; // a platform that was not pulled
+      }
+      ImageManifest m = layout.readManifest(d);
+      soci = SociIndex.Version.ofArtifactType(m.config().mediaType()) != null;
+      if (!soci) {
+        if (tag != null) {
+          manifestRefs.computeIfAbsent(d.digest(), k -> new LinkedHashSet<>()).add(tag);
+        } else {
+          manifestRefs.computeIfAbsent(d.digest(), k -> new LinkedHashSet<>());
+        }
+        if (d.platform() != null) {
+          manifestPlatforms.putIfAbsent(d.digest(), d.platform());
+        }
+        manifests.putIfAbsent(d.digest(), m);
+        return;
+      }
+    }
+    Found f = found.computeIfAbsent(d.digest(), k -> new Found());
+    if (f.descriptor == null || (f.descriptor.platform() == null && d.platform() != null)) {
+      f.descriptor = d;
+    }
+    f.listed |= topLevel;
+    if (tag != null && !topLevel) {
+      f.refs.add(tag);
+    }
+  }
+
+  /** The layout scanned. */
+  public OciLayout layout() {
+    return layout;
+  }
+
+  /** Every SOCI index, newest first (by file time), then by digest. */
+  public List<IndexEntry> indexes() {
+    return indexes;
+  }
+
+  /** The index with digest {@code d}. */
+  public Optional<IndexEntry> index(Digest d) {
+    return indexes.stream().filter(e -> e.descriptor().digest().equals(d)).findFirst();
+  }
+
+  /** Every zTOC referenced by an index, once each, sorted by digest string. */
+  public List<ZtocEntry> ztocs() {
+    return ztocsOf(indexes);
+  }
+
+  /** The zTOCs of the given indexes, once each, sorted by digest string. */
+  public static List<ZtocEntry> ztocsOf(List<IndexEntry> entries) {
+    Map<Digest, ZtocEntry> out = new java.util.TreeMap<>();
+    for (IndexEntry e : entries) {
+      for (Descriptor z : e.index().ztocs()) {
+        out.computeIfAbsent(z.digest(), k -> toEntry(z));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  private static ZtocEntry toEntry(Descriptor z) {
+    String layer = z.annotation(Annotations.SOCI_IMAGE_LAYER_DIGEST);
+    long span = -1;
+    String s = z.annotation(Annotations.SOCI_SPAN_SIZE);
+    if (s != null) {
+      try {
+        span = Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        span = -1;
+      }
+    }
+    return new ZtocEntry(z.digest(), z.size(), layer != null && Digest.isValid(layer) ? Digest.parse(layer) : null,
+        Objects.requireNonNullElse(z.annotation(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE), ""), span);
+  }
+
+  /** Whether a SOCI index of the layout references a zTOC with digest {@code d}. */
+  public boolean isZtoc(Digest d) {
+    return indexes.stream().anyMatch(e -> e.index().ztocs().stream().anyMatch(z -> z.digest().equals(d)));
+  }
+
+  /**
+   * The image manifests of the image tagged (or with digest) {@code ref}: for an image index,
+   * those of its entries matching one of {@code platforms} (every entry with a platform other than
+   * {@code unknown} when the list is empty); for a single manifest, that manifest.
+   */
+  public Set<Digest> imageManifests(String ref, List<Platform> platforms) throws IOException {
+    Descriptor target = layout.resolve(ref);
+    Set<Digest> out = new LinkedHashSet<>();
+    collect(target, platforms, out, new HashSet<>());
+    return out;
+  }
+
+  private void collect(Descriptor d, List<Platform> platforms, Set<Digest> out, Set<Digest> visiting)
+      throws IOException {
+    if (MediaTypes.isManifest(d.mediaType())) {
+      if (SociIndex.Version.ofArtifactType(d.artifactType()) != null) {
+        return;
+      }
+      Platform p = d.platform();
+      boolean wanted = p == null
+          || (platforms.isEmpty() ? !p.os().equals("unknown") && !p.architecture().equals("unknown")
+              : platforms.stream().anyMatch(q -> q.normalize().matches(p)));
+      if (wanted) {
+        out.add(d.digest());
+      }
+    } else if (MediaTypes.isIndex(d.mediaType()) && layout.exists(d) && visiting.add(d.digest())) {
+      for (Descriptor child : layout.readIndex(d).manifests()) {
+        collect(child, platforms, out, visiting);
+      }
+    }
+  }
+
+  /** The image manifests {@code index.json} reaches, with the tags they are reached under. */
+  public Map<Digest, Set<String>> manifestRefs() {
+    return manifestRefs;
+  }
+
+  /** The platforms recorded on the descriptors of image manifests. */
+  public Map<Digest, Platform> manifestPlatforms() {
+    return manifestPlatforms;
+  }
+
+  /** The tagged entries of {@code index.json}. */
+  public Map<String, Descriptor> tagged() {
+    return tagged;
+  }
+
+  /**
+   * Removes v1 SOCI indexes from the layout: their entries leave {@code index.json}, then the
+   * index blobs, and those of their zTOCs and {@code {}} configs that nothing left in the layout
+   * reaches, are deleted (image manifests, configs and layers never are). A v2 index cannot be
+   * removed this way: it is part of a SOCI-enabled image, which would have to be rewritten.
+   *
+   * @return the digests of the blobs deleted
+   * @throws SociIndexException if a digest is not a SOCI index of the layout, or is a v2 index
+   */
+  public static List<Digest> remove(OciLayout layout, java.util.Collection<Digest> digests) throws IOException {
+    try (OciLayout.Transaction tx = layout.begin()) {
+      SociIndexCatalog catalog = scan(layout);
+      Set<Digest> gone = new LinkedHashSet<>();
+      for (Digest d : digests) {
+        IndexEntry e = catalog.index(d).orElse(null);
+        if (e == null) {
+          if (catalog.isZtoc(d)) {
+            throw new SociIndexException("the provided digest " + d + " is of ztoc not SOCI index");
+          }
+          throw new SociIndexException("no SOCI index with digest " + d + " in " + layout.root());
+        }
+        if (e.version() == SociIndex.Version.V2) {
+          throw new SociIndexException("SOCI index " + d + " is part of the SOCI-enabled image "
+              + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
+              + "(a v2 index); remove or re-convert that image instead");
+        }
+        if (!e.listed()) {
+          throw new SociIndexException("SOCI index " + d + " is not listed in " + layout.root().resolve(
+              OciLayout.INDEX_FILE) + " but reached through another image index; remove that image instead");
+        }
+        gone.add(d);
+      }
+      ImageIndex top = tx.index();
+      ImageIndex kept = top.withManifests(top.manifests().stream().filter(m -> !gone.contains(m.digest())).toList());
+      Set<Digest> reachable = new HashSet<>();
+      for (Descriptor m : kept.manifests()) {
+        reach(layout, m, reachable);
+      }
+      List<Digest> deleted = new ArrayList<>();
+      for (Digest d : gone) {
+        IndexEntry e = catalog.index(d).orElseThrow();
+        List<Digest> candidates = new ArrayList<>();
+        candidates.add(d);
+        candidates.add(e.index().config().digest());
+        e.index().blobs().forEach(b -> candidates.add(b.digest()));
+        for (Digest c : candidates) {
+          if (!reachable.contains(c) && !deleted.contains(c) && Files.exists(layout.blobPath(c))) {
+            tx.deleteAfterCommit(c);
+            deleted.add(c);
+          }
+        }
+      }
+      tx.commit(kept);
+      return deleted;
+    }
+  }
+
+  private static void reach(OciLayout layout, Descriptor d, Set<Digest> reachable) throws IOException {
+    if (!reachable.add(d.digest()) || !layout.exists(d)) {
+      return;
+    }
+    if (MediaTypes.isIndex(d.mediaType())) {
+      for (Descriptor c : layout.readIndex(d).manifests()) {
+        reach(layout, c, reachable);
+      }
+    } else if (MediaTypes.isManifest(d.mediaType())) {
+      ImageManifest m = layout.readManifest(d);
+      reachable.add(m.config().digest());
+      for (Descriptor l : m.layers()) {
+        reachable.add(l.digest());
+      }
+      if (m.subject() != null) {
+        reach(layout, m.subject(), reachable);
+      }
+    }
+  }
+}

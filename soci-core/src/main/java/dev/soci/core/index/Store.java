@@ -1,0 +1,43 @@
+package dev.soci.core.index;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where the builder reads an image and writes SOCI artifacts: an OCI image layout in production
+ * ({@link LayoutStore}), an in-memory stand-in in the upstream-vector tests (as upstream's own
+ * vectors were made with in-memory stores). Implementations verify what they return and are
+ * safe for concurrent {@link #open} and {@link #write} calls.
+ */
+interface Store {
+  /** The verified bytes of a blob no larger than {@code maxSize}. */
+  byte[] read(Descriptor d, long maxSize) throws IOException;
+
+  /** The verified, decoded image manifest of {@code d}. */
+  ImageManifest manifest(Descriptor d) throws IOException;
+
+  /** The verified, decoded image index of {@code d}. */
+  ImageIndex index(Descriptor d) throws IOException;
+
+  /** Whether the blob of {@code d} is present. */
+  boolean exists(Descriptor d);
+
+  /** The blob of {@code d} as a stream verified at its end. */
+  InputStream open(Descriptor d) throws IOException;
+
+  /** Stores {@code content}; returns {@code {mediaType, digest, size}}. */
+  Descriptor write(String mediaType, byte[] content) throws IOException;
+
+  /**
+   * A zTOC already stored for the layer {@code layer} built with {@code spanSize}, checked to be
+   * present and intact, or {@code null}.
+   */
+  Descriptor existingZtoc(Digest layer, long spanSize) throws IOException;
+
+  /** How to name the blob of {@code d} in messages (its file). */
+  String describe(Descriptor d);
+}

@@ -1,0 +1,248 @@
+package dev.soci.oci;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the OCI types exactly as Go's {@code encoding/json} ({@code json.Marshal}, Go 1.22+)
+ * writes the image-spec v1.1.1 structs: compact, members in struct order, {@code omitempty}
+ * members left out when empty, map keys sorted by bytes, strings escaped as Go escapes them.
+ *
+ * <p>String escaping: {@code "} and {@code \} get a backslash; backspace, form feed, newline,
+ * carriage return and tab their short escapes; other characters below U+0020 and the HTML
+ * characters {@code <}, {@code >}, {@code &} a six-character escape (backslash, {@code u00}, two
+ * lowercase hex digits); U+2028 and U+2029 their six-character escapes; an unpaired surrogate (a
+ * Java string's counterpart of invalid UTF-8, which Go writes as the escape of U+FFFD) the
+ * escape of U+FFFD; everything
+ * else, DEL and non-ASCII included, raw UTF-8.
+ */
+final class GoJsonWriter {
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+
+  byte[] toByteArray() {
+    return out.toByteArray();
+  }
+
+  private void raw(String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      out.write(ascii.charAt(i));
+    }
+  }
+
+  private void name(String name, boolean first) {
+    if (!first) {
+      out.write(',');
+    }
+    string(name);
+    out.write(':');
+  }
+
+  void string(String s) {
+    out.write('"');
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        switch (c) {
+          case '"' -> raw("\\\"");
+          case '\\' -> raw("\\\\");
+          case '\b' -> raw("\\b");
+          case '\f' -> raw("\\f");
+          case '\n' -> raw("\\n");
+          case '\r' -> raw("\\r");
+          case '\t' -> raw("\\t");
+          case '<', '>', '&' -> hexEscape(c);
+          default -> {
+            if (c < 0x20) {
+              hexEscape(c);
+            } else {
+              out.write(c);
+            }
+          }
+        }
+      } else if (c == 0x2028 || c == 0x2029) {
+        raw(c == 0x2028 ? "\\u2028" : "\\u2029");
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        utf8(Character.toCodePoint(c, s.charAt(i + 1)));
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        raw("\\ufffd");
+      } else {
+        utf8(c);
+      }
+    }
+    out.write('"');
+  }
+
+  private void hexEscape(int c) {
+    raw("\\u00");
+    out.write(HEX[c >> 4]);
+    out.write(HEX[c & 0xF]);
+  }
+
+  private void utf8(int cp) {
+    if (cp < 0x80) {
+      out.write(cp);
+    } else if (cp < 0x800) {
+      out.write(0xC0 | cp >> 6);
+      out.write(0x80 | cp & 0x3F);
+    } else if (cp < 0x10000) {
+      out.write(0xE0 | cp >> 12);
+      out.write(0x80 | cp >> 6 & 0x3F);
+      out.write(0x80 | cp & 0x3F);
+    } else {
+      out.write(0xF0 | cp >> 18);
+      out.write(0x80 | cp >> 12 & 0x3F);
+      out.write(0x80 | cp >> 6 & 0x3F);
+      out.write(0x80 | cp & 0x3F);
+    }
+  }
+
+  private void number(long v) {
+    raw(Long.toString(v));
+  }
+
+  private void stringList(List<String> list) {
+    out.write('[');
+    for (int i = 0; i < list.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      string(list.get(i));
+    }
+    out.write(']');
+  }
+
+  /** A map whose iteration order is already Go's (the model keeps annotations sorted). */
+  private void stringMap(Map<String, String> map) {
+    out.write('{');
+    boolean first = true;
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      name(e.getKey(), first);
+      string(e.getValue());
+      first = false;
+    }
+    out.write('}');
+  }
+
+  void platform(Platform p) {
+    out.write('{');
+    name("architecture", true);
+    string(p.architecture());
+    name("os", false);
+    string(p.os());
+    if (!p.osVersion().isEmpty()) {
+      name("os.version", false);
+      string(p.osVersion());
+    }
+    if (!p.osFeatures().isEmpty()) {
+      name("os.features", false);
+      stringList(p.osFeatures());
+    }
+    if (!p.variant().isEmpty()) {
+      name("variant", false);
+      string(p.variant());
+    }
+    out.write('}');
+  }
+
+  void descriptor(Descriptor d) {
+    out.write('{');
+    name("mediaType", true);
+    string(d.mediaType());
+    name("digest", false);
+    string(d.digest().toString());
+    name("size", false);
+    number(d.size());
+    if (!d.urls().isEmpty()) {
+      name("urls", false);
+      stringList(d.urls());
+    }
+    if (!d.annotations().isEmpty()) {
+      name("annotations", false);
+      stringMap(d.annotations());
+    }
+    byte[] data = d.data();
+    if (data.length > 0) {
+      name("data", false);
+      string(Base64.getEncoder().encodeToString(data));
+    }
+    if (d.platform() != null) {
+      name("platform", false);
+      platform(d.platform());
+    }
+    if (!d.artifactType().isEmpty()) {
+      name("artifactType", false);
+      string(d.artifactType());
+    }
+    out.write('}');
+  }
+
+  private void descriptors(List<Descriptor> list) {
+    out.write('[');
+    for (int i = 0; i < list.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      descriptor(list.get(i));
+    }
+    out.write(']');
+  }
+
+  void manifest(ImageManifest m) {
+    out.write('{');
+    name("schemaVersion", true);
+    number(m.schemaVersion());
+    if (!m.mediaType().isEmpty()) {
+      name("mediaType", false);
+      string(m.mediaType());
+    }
+    if (!m.artifactType().isEmpty()) {
+      name("artifactType", false);
+      string(m.artifactType());
+    }
+    name("config", false);
+    descriptor(m.config());
+    name("layers", false);
+    descriptors(m.layers());
+    if (m.subject() != null) {
+      name("subject", false);
+      descriptor(m.subject());
+    }
+    if (!m.annotations().isEmpty()) {
+      name("annotations", false);
+      stringMap(m.annotations());
+    }
+    out.write('}');
+  }
+
+  void index(ImageIndex x) {
+    out.write('{');
+    name("schemaVersion", true);
+    number(x.schemaVersion());
+    if (!x.mediaType().isEmpty()) {
+      name("mediaType", false);
+      string(x.mediaType());
+    }
+    if (!x.artifactType().isEmpty()) {
+      name("artifactType", false);
+      string(x.artifactType());
+    }
+    name("manifests", false);
+    descriptors(x.manifests());
+    if (x.subject() != null) {
+      name("subject", false);
+      descriptor(x.subject());
+    }
+    if (!x.annotations().isEmpty()) {
+      name("annotations", false);
+      stringMap(x.annotations());
+    }
+    out.write('}');
+  }
+}
