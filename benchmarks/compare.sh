@@ -48,3 +48,14 @@ for n in jdk gzip soci indexed_gzip; do
   esac
   printf '%-40s %8.2f %8.2f\n' "$label" "$(cat "$tmp/$n")" "$(awk -v a="$(cat "$tmp/$n")" -v b="$base" 'BEGIN {print a / b}')"
 done
+
+# Random 1 MiB reads, 4 MiB spans: indexed_gzip against SeekableLayer (same offsets, same process shape).
+reads="${READS:-200}"
+printf '\n1 MiB reads at %s random offsets, 4 MiB spans (after a warm-up)\n' "$reads"
+if /usr/bin/python3 -c 'import indexed_gzip' 2>/dev/null; then
+  printf '%-40s %s\n' "indexed_gzip (C zran)" "$(/usr/bin/python3 benchmarks/random_read_indexed_gzip.py "$layer" 4194304 "$reads")"
+fi
+for v in false true; do
+  printf '%-40s %s\n' "SeekableLayer, verify span digests=$v" \
+    "$("$java" -cp benchmarks/target/benchmarks.jar dev.soci.benchmarks.RandomReadProbe "$layer" 4194304 "$reads" "$v")"
+done

@@ -122,9 +122,10 @@ public final class SeekableLayer implements Closeable {
           + " use openFile");
     }
     try (InputStream in = openFile(f)) {
-      byte[] data = in.readNBytes((int) f.uncompressedSize());
-      if (data.length != f.uncompressedSize()) {
-        throw new EOFException("file " + name + " ended after " + data.length + " of " + f.uncompressedSize() + " bytes");
+      byte[] data = new byte[(int) f.uncompressedSize()];
+      int n = in.readNBytes(data, 0, data.length);
+      if (n != data.length) {
+        throw new EOFException("file " + name + " ended after " + n + " of " + data.length + " bytes");
       }
       return data;
     }
@@ -153,9 +154,10 @@ public final class SeekableLayer implements Closeable {
   /** Reads bytes {@code [offset, offset + length)} of the uncompressed tar. */
   public byte[] readRange(long offset, int length) throws IOException {
     try (InputStream in = openRange(offset, length)) {
-      byte[] data = in.readNBytes(length);
-      if (data.length != length) {
-        throw new EOFException("range at " + offset + " ended after " + data.length + " of " + length + " bytes");
+      byte[] data = new byte[length];
+      int n = in.readNBytes(data, 0, length);
+      if (n != length) {
+        throw new EOFException("range at " + offset + " ended after " + n + " of " + length + " bytes");
       }
       return data;
     }

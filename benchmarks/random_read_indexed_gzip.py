@@ -1,0 +1,18 @@
+#!/usr/bin/env python3
+"""Median latency of 1 MiB reads at the same offsets as RandomReadProbe, through indexed_gzip
+(C zran) with a checkpoint every SPAN bytes. Usage: random_read_indexed_gzip.py LAYER SPAN READS"""
+import sys, time, indexed_gzip
+
+layer, span, reads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+f = indexed_gzip.IndexedGzipFile(layer, spacing=span, readbuf_size=1 << 20)
+f.build_full_index()
+size = f.seek(0, 2)
+rng = size - (1 << 20)
+for k in range(20):  # warm-up
+    f.seek((k * 104729) % rng); f.read(1 << 20)
+ms = []
+for k in range(reads):
+    off = ((k + 1) * 7919 * 1000003) % rng
+    t0 = time.perf_counter(); f.seek(off); f.read(1 << 20); ms.append((time.perf_counter() - t0) * 1000)
+ms.sort()
+print("median %.2f ms p90 %.2f ms" % (ms[reads // 2], ms[reads * 9 // 10]))
