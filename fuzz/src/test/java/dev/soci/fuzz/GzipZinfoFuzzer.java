@@ -24,8 +24,8 @@ class GzipZinfoFuzzer {
     Findings.check(Arrays.equals(z.toBytes(), data), "toBytes() differs from the bytes parsed");
     int max = z.maxSpanId();
     Findings.check(max == z.checkpoints().size() - 1, "maxSpanId " + max);
-    long fileSize = max < 0 ? 0 : z.checkpoint(max).in() + 1;
-    long uncompressed = max < 0 ? 0 : z.checkpoint(max).out() + 1;
+    long fileSize = max < 0 ? 0 : saturatedIncrement(z.checkpoint(max).in());
+    long uncompressed = max < 0 ? 0 : saturatedIncrement(z.checkpoint(max).out());
     for (int i = 0; i <= max; i++) {
       Checkpoint c = z.checkpoint(i);
       Findings.check(z.startCompressedOffset(i) <= z.endCompressedOffset(i, fileSize) + 1,
@@ -36,6 +36,10 @@ class GzipZinfoFuzzer {
       Findings.check(s >= i && s <= max && z.checkpoint(s).out() == c.out(), "spanOf(" + c.out() + ") = " + s);
     }
     Findings.check(z.spanOf(-1) == 0 && z.spanOf(Long.MAX_VALUE) == Math.max(max, 0), "spanOf out of range");
+  }
+
+  private static long saturatedIncrement(long v) {
+    return v == Long.MAX_VALUE ? v : v + 1;
   }
 
   @FuzzTest

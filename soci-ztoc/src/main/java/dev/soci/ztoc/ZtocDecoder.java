@@ -31,6 +31,7 @@ import static dev.soci.ztoc.ZtocEncoder.ZTOC_VERSION;
 
 import dev.soci.ztoc.FlatBufferReader.Table;
 import dev.soci.ztoc.FlatBufferReader.Vector;
+import dev.soci.ztoc.zinfo.Checkpoint;
 import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.nio.charset.StandardCharsets;
@@ -274,6 +275,13 @@ final class ZtocDecoder {
     }
     if (zinfo instanceof GzipZinfo g) {
       int max = g.maxSpanId();
+      for (int i = 0; i <= max; i++) {
+        Checkpoint c = g.checkpoint(i);
+        if (c.out() / MAX_DEFLATE_RATIO > c.in()) {
+          throw new MalformedZtocException("malformed zTOC: checkpoint " + i + " claims uncompressed offset " + c.out()
+              + " after only " + c.in() + " compressed bytes (deflate expands at most " + MAX_DEFLATE_RATIO + " times)");
+        }
+      }
       if (max >= 0 && g.checkpoint(max).in() > compressedSize) {
         throw new MalformedZtocException("malformed zTOC: checkpoint " + max + " is at compressed offset "
             + g.checkpoint(max).in() + ", beyond the " + compressedSize + "-byte blob (compressed_archive_size)");

@@ -121,6 +121,12 @@ class ZtocLimitsTest {
         .spanDigests(List.of(ZtocDecoderValidationTest.digest(0))).compressedArchiveSize(1000);
     assertThatThrownBy(() -> Ztoc.decode(gz.uncompressedArchiveSize(1_001L * 1032).build().encode()))
         .isInstanceOf(MalformedZtocException.class).hasMessageContaining("deflate expands at most 1032 times");
+    List<Checkpoint> far = List.of(new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]),
+        new Checkpoint(500, Long.MAX_VALUE, 0, new byte[Checkpoint.WINDOW_SIZE]));
+    assertThatThrownBy(() -> Ztoc.decode(gz.checkpoints(GzipZinfo.of(65536, far).toBytes()).maxSpanId(1)
+        .spanDigests(List.of(ZtocDecoderValidationTest.digest(0), ZtocDecoderValidationTest.digest(1)))
+        .uncompressedArchiveSize(1000).build().encode()))
+        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("checkpoint 1 claims uncompressed offset");
     Ztoc.Builder tar = ZtocDecoderValidationTest.valid(List.of()).uncompressedArchiveSize(4097);
     assertThatThrownBy(() -> Ztoc.decode(tar.build().encode())).isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("larger than the 4096-byte uncompressed blob");
