@@ -4,4 +4,5 @@ module dev.soci.core {
   requires transitive dev.soci.oci;
 
   exports dev.soci.core;
+  exports dev.soci.core.extract;
 }
