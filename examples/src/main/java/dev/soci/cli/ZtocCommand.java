@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code soci ztoc create|info|get-file}. */
 @Command(name = "ztoc", description = "Create and inspect zTOCs.", mixinStandardHelpOptions = true,
-    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class})
+    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class, ZtocExtractCommand.class})
 final class ZtocCommand {
 
   /** {@code soci ztoc create LAYER [-o OUT]}. */
@@ -89,9 +89,8 @@ final class ZtocCommand {
 
     @Override
     public Integer call() throws IOException {
-      byte[] bytes = Files.readAllBytes(ztoc);
-      Ztoc z = Ztoc.decode(bytes);
-      System.out.print(ZtocInfo.of(z, bytes.length).toJson());
+      Ztoc z = Ztoc.read(ztoc); // checks the size before reading
+      System.out.print(ZtocInfo.of(z, Files.size(ztoc)).toJson());
       System.out.flush();
       return 0;
     }
@@ -118,7 +117,7 @@ final class ZtocCommand {
 
     @Override
     public Integer call() throws IOException {
-      Ztoc z = Ztoc.decode(Files.readAllBytes(ztoc));
+      Ztoc z = Ztoc.read(ztoc);
       try (SeekableLayer l = SeekableLayer.open(layer, z)) {
         FileMetadata f = l.entry(name);
         if (output == null) {
