@@ -76,6 +76,16 @@ public final class SeedCorpus {
     write("GzipDecoderFuzzer", "seed-dirsonly-gzip9.tar.gz", Files.readAllBytes(layers.resolve("dirsonly.gnutar.gzip9.tar.gz")));
     write("GzipDecoderFuzzer", "seed-empty-layer.tar.gz", Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
 
+    // Whole layers for the builder: some of the gzip streams and tars above.
+    write("ZtocBuilderFuzzer", "seed-small-ustar.tar.gz", gzip(tars.get(1), 6));
+    write("ZtocBuilderFuzzer", "seed-special-level9.tar.gz", gzip(tars.get(3), 9));
+    write("ZtocBuilderFuzzer", "seed-all-header-fields.gz", gzipWithHeaderFields(tars.get(2)));
+    write("ZtocBuilderFuzzer", "seed-multimember-with-empty.gz", multi);
+    write("ZtocBuilderFuzzer", "seed-mid-byte-boundaries.gz", midByte);
+    write("ZtocBuilderFuzzer", "seed-empty-layer.tar.gz", Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
+    write("ZtocBuilderFuzzer", "seed-small-gnutar.tar", tars.get(0));
+    write("ZtocBuilderFuzzer", "seed-gitarchive-pax-global.tar", tars.get(2));
+
     // Resumption: [bits][window seed][compressed bytes from the checkpoint], at real boundaries.
     int n = 0;
     for (byte[] stream : List.of(midByte, multi)) {
