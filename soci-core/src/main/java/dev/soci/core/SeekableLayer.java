@@ -272,7 +272,7 @@ public final class SeekableLayer implements Closeable {
     InputStream in = openRange(headerOffset, chainLength + size);
     try {
       byte[] chain = in.readNBytes((int) chainLength);
-      TarHeaderVerifier.verify(entry, headerOffset, chain);
+      TarHeaderVerifier.verify(entry, headerOffset, chain, limits);
       return in;
     } catch (IOException | RuntimeException e) {
       in.close();

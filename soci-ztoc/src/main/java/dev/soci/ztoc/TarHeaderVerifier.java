@@ -32,6 +32,15 @@ public final class TarHeaderVerifier {
    * @throws TocMismatchException if the bytes are not a tar header chain for {@code entry}
    */
   public static void verify(FileMetadata entry, long headerOffset, byte[] chain) throws TocMismatchException {
+    verify(entry, headerOffset, chain, ZtocLimits.defaults());
+  }
+
+  /**
+   * Like {@link #verify(FileMetadata, long, byte[])}, parsing the chain with the tar limits of
+   * {@code limits} (PAX payloads, name lengths) instead of the defaults.
+   */
+  public static void verify(FileMetadata entry, long headerOffset, byte[] chain, ZtocLimits limits)
+      throws TocMismatchException {
     if (headerOffset + chain.length != entry.uncompressedOffset()) {
       throw mismatch(entry, headerOffset, "has " + chain.length + " bytes, which do not end where the entry's data starts ("
           + entry.uncompressedOffset() + ")");
@@ -39,7 +48,8 @@ public final class TarHeaderVerifier {
     if (chain.length == 0) {
       throw mismatch(entry, headerOffset, "leaves no room for a tar header before the entry's data");
     }
-    TarTocParser parser = new TarTocParser(ZoneOffset.UTC, TarLimits.defaults());
+    TarTocParser parser = new TarTocParser(ZoneOffset.UTC, new TarLimits(2, limits.maxPaxRecordSize(),
+        limits.maxNameLength(), limits.maxTotalMetadataBytes()));
     try {
       parser.write(chain, 0, chain.length);
     } catch (TarFormatException e) {
