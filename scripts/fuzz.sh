@@ -24,7 +24,7 @@ read -r -a targets <<< "${FUZZ_TARGETS:-$all}"
 mvn -B -q ${MAVEN_ARGS:-} -pl fuzz -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/fuzz-classpath.txt -Dmdep.includeScope=test >/dev/null
 cp="$PWD/fuzz/target/test-classes:$(cat fuzz/target/fuzz-classpath.txt)"
-java_opts=(-Xmx1g -XX:+IgnoreUnrecognizedVMOptions -XX:+EnableDynamicAgentLoading)
+java_opts=(-Xmx1g -XX:+IgnoreUnrecognizedVMOptions -XX:+EnableDynamicAgentLoading --enable-native-access=ALL-UNNAMED)
 
 out=fuzz/target/fuzz
 mkdir -p "$out"
