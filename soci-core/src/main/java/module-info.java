@@ -5,4 +5,5 @@ module dev.soci.core {
 
   exports dev.soci.core;
   exports dev.soci.core.index;
+  exports dev.soci.core.extract;
 }

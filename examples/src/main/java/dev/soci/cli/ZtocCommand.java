@@ -23,9 +23,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code soci ztoc create|info|get-file}. */
+/** {@code soci ztoc create|info|get-file|list|extract}. */
 @Command(name = "ztoc", description = "Create and inspect zTOCs.", mixinStandardHelpOptions = true,
-    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class, ZtocListCommand.class})
+    subcommands = {ZtocCommand.Create.class, ZtocCommand.Info.class, ZtocCommand.GetFile.class, ZtocListCommand.class,
+        ZtocExtractCommand.class})
 final class ZtocCommand {
 
   /** {@code soci ztoc create LAYER [-o OUT]}. */
@@ -102,9 +103,8 @@ final class ZtocCommand {
 
     @Override
     public Integer call() throws IOException {
-      byte[] bytes = Files.readAllBytes(ztoc);
-      Ztoc z = Ztoc.decode(bytes);
-      System.out.print(ZtocInfo.of(z, bytes.length).toJson());
+      Ztoc z = Ztoc.read(ztoc); // checks the size before reading
+      System.out.print(ZtocInfo.of(z, Files.size(ztoc)).toJson());
       System.out.flush();
       return 0;
     }
@@ -131,7 +131,7 @@ final class ZtocCommand {
 
     @Override
     public Integer call() throws IOException {
-      Ztoc z = Ztoc.decode(Files.readAllBytes(ztoc));
+      Ztoc z = Ztoc.read(ztoc);
       try (SeekableLayer l = SeekableLayer.open(layer, z)) {
         FileMetadata f = l.entry(name);
         if (output == null) {

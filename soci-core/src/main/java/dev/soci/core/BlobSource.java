@@ -6,6 +6,11 @@ import java.io.IOException;
 /**
  * Random access to the bytes of a (compressed) layer blob: a local file, a byte array, or a blob
  * in a registry. Spans are fetched through it. Implementations are thread-safe.
+ *
+ * <p>Nothing a source returns is trusted: {@link SeekableLayer} checks every span against its
+ * digest before use. Implementations must not block forever: every network read and every wait
+ * has a timeout, and an interrupted read fails with an {@link java.io.InterruptedIOException}
+ * without breaking the source for other threads (see {@link FileBlobSource}).
  */
 public interface BlobSource extends Closeable {
 

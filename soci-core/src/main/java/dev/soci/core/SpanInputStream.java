@@ -15,7 +15,10 @@ import java.util.List;
 /**
  * Streams the uncompressed bytes {@code [start, end)} of a layer: fetches the compressed bytes
  * of one span at a time from the blob source, verifies each span against its digest, and
- * inflates from the checkpoint of the first span with the JDK inflater. Not thread-safe.
+ * inflates from the checkpoint of the first span with the JDK inflater. The inflater never
+ * produces more than the spans fed to it declare (their uncompressed ranges in the zTOC): a span
+ * that inflates to more fails, so a decompression bomb costs at most one span's declared size.
+ * Not thread-safe.
  */
 final class SpanInputStream extends InputStream {
   private final SeekableLayer layer;
@@ -28,6 +31,7 @@ final class SpanInputStream extends InputStream {
   private long fedUpTo;
   private CheckpointInflater inflater;
   private long toSkip;
+  private long inflatedTo;
   private byte[] plain;
   private int plainPos;
   private int plainEnd;
@@ -50,6 +54,7 @@ final class SpanInputStream extends InputStream {
       this.inflater = new CheckpointInflater(g.checkpoint(first));
       this.toSkip = start - g.checkpoint(first).out();
       this.fedUpTo = g.startCompressedOffset(first);
+      this.inflatedTo = g.checkpoint(first).out();
     }
   }
 
@@ -111,6 +116,13 @@ final class SpanInputStream extends InputStream {
     for (;;) {
       int n = inflater.inflate(b, off, len);
       if (n > 0) {
+        inflatedTo += n;
+        long declaredEnd = zinfo.endUncompressedOffset(nextSpan - 1, layer.uncompressedSize());
+        if (inflatedTo > declaredEnd) {
+          throw new ZtocException("spans up to " + (nextSpan - 1)
+              + " of " + layer.sourceName() + " inflate past uncompressed offset " + declaredEnd
+              + ", where the zTOC says they end: the zTOC does not belong to this layer");
+        }
         return n;
       }
       if (!inflater.needsInput()) {

@@ -187,6 +187,24 @@ final class FlatBufferReader {
       return bytesAt(follow(at, this, name, -1), this, name, -1);
     }
 
+    /**
+     * A string field's raw bytes, or {@code null} when absent; a string longer than
+     * {@code maxLength} is refused before it is copied, naming {@code limit}.
+     */
+    byte[] getString(int slot, String name, int maxLength, String limit) throws MalformedZtocException {
+      int at = fieldPos(slot, SIZE_UOFFSET, name);
+      if (at < 0) {
+        return null;
+      }
+      int str = follow(at, this, name, -1);
+      long length = u32(str);
+      if (length > maxLength) {
+        throw fail(this, name, -1, str, "is " + length + " bytes long, over the limit of " + maxLength
+            + " (ZtocLimits." + limit + ")");
+      }
+      return bytesAt(str, this, name, -1);
+    }
+
     /** A sub-table, or {@code null} when absent. */
     Table getTable(int slot, String name) throws MalformedZtocException {
       int at = fieldPos(slot, SIZE_UOFFSET, name);

@@ -26,8 +26,11 @@ public final class Toc {
   /** The most links {@link #resolve} follows before it reports a loop. */
   public static final int MAX_LINK_DEPTH = 255;
 
+  private static final int TAR_BLOCK = 512;
+
   private final List<FileMetadata> entries;
   private volatile Index index;
+  private volatile Map<FileMetadata, Long> headerOffsets;
 
   Toc(List<FileMetadata> entries) {
     this.entries = List.copyOf(entries);
@@ -87,6 +90,48 @@ public final class Toc {
       current = next;
     }
     return current;
+  }
+
+  /**
+   * Where the tar header chain of {@code entry} starts in the uncompressed layer: upstream's
+   * {@code TarHeaderOffset} ({@code toc.md} section 8). It is 0 for the entry with the lowest
+   * offset, and for every other entry the end of the previous entry's data (in offset order)
+   * rounded up to 512 bytes. The bytes {@code [headerOffset, entry.uncompressedOffset())} hold
+   * the entry's header blocks, including PAX and GNU long-name headers, and must parse as that
+   * entry: {@link TarHeaderVerifier} checks it.
+   *
+   * @throws IllegalArgumentException if {@code entry} is not one of this TOC's entries (the
+   *     same object, as returned by {@link #entries()}, {@link #find} or {@link #resolve})
+   */
+  public long headerOffset(FileMetadata entry) {
+    Map<FileMetadata, Long> m = headerOffsets;
+    if (m == null) {
+      m = computeHeaderOffsets(entries);
+      headerOffsets = m;
+    }
+    Long h = m.get(entry);
+    if (h == null) {
+      throw new IllegalArgumentException("entry " + entry.name() + " is not in this TOC");
+    }
+    return h;
+  }
+
+  private static Map<FileMetadata, Long> computeHeaderOffsets(List<FileMetadata> entries) {
+    List<FileMetadata> sorted = new ArrayList<>(entries);
+    sorted.sort(java.util.Comparator.comparingLong(FileMetadata::uncompressedOffset)); // stable
+    Map<FileMetadata, Long> m = new IdentityHashMap<>(entries.size() * 2);
+    long next = 0;
+    for (FileMetadata f : sorted) {
+      m.put(f, next);
+      long end = saturatedAdd(f.uncompressedOffset(), Math.max(0, f.uncompressedSize()));
+      next = end > Long.MAX_VALUE - TAR_BLOCK ? Long.MAX_VALUE : (end + TAR_BLOCK - 1) & -TAR_BLOCK;
+    }
+    return m;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   private static EntryNotFoundException notFound(byte[] rawName) {

@@ -1,6 +1,10 @@
 package dev.soci.ztoc;
 
 import dev.soci.ztoc.zinfo.Zinfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,9 +54,68 @@ public final class Ztoc {
     return new Builder();
   }
 
-  /** Decodes and validates a zTOC buffer. */
+  /** Decodes and validates a zTOC buffer, with the {@linkplain ZtocLimits#defaults() default limits}. */
   public static Ztoc decode(byte[] bytes) throws MalformedZtocException {
-    return ZtocDecoder.decode(bytes);
+    return ZtocDecoder.decode(bytes, limitsOrDefault(null));
+  }
+
+  /**
+   * Decodes and validates a zTOC buffer held to {@code limits}: its size, the number of entries,
+   * name and link name lengths, PAX record sizes and total metadata.
+   *
+   * @throws MalformedZtocException if the buffer is malformed or exceeds a limit
+   */
+  public static Ztoc decode(byte[] bytes, ZtocLimits limits) throws MalformedZtocException {
+    return ZtocDecoder.decode(bytes, limitsOrDefault(limits));
+  }
+
+  /** Reads and decodes the zTOC file {@code path} with the default limits. */
+  public static Ztoc read(Path path) throws IOException {
+    return read(path, ZtocLimits.defaults());
+  }
+
+  /**
+   * Reads and decodes the zTOC file {@code path}; its size is checked against
+   * {@link ZtocLimits#maxZtocSize()} before it is read.
+   *
+   * @throws MalformedZtocException if the file is too large, malformed or exceeds a limit
+   * @throws IOException if the file cannot be read
+   */
+  public static Ztoc read(Path path, ZtocLimits limits) throws IOException {
+    ZtocLimits l = limitsOrDefault(limits);
+    try (InputStream in = Files.newInputStream(path)) {
+      long size = Files.size(path);
+      if (size > l.maxZtocSize()) {
+        throw tooLarge(path.toString(), size + " bytes", l);
+      }
+      return decode(readBounded(in, path.toString(), l), l);
+    }
+  }
+
+  /**
+   * Reads a zTOC from {@code in} to its end (not closed here) and decodes it; reading stops with
+   * an error as soon as more than {@link ZtocLimits#maxZtocSize()} bytes arrive.
+   */
+  public static Ztoc read(InputStream in, ZtocLimits limits) throws IOException {
+    ZtocLimits l = limitsOrDefault(limits);
+    return decode(readBounded(in, "the stream", l), l);
+  }
+
+  private static byte[] readBounded(InputStream in, String what, ZtocLimits limits) throws IOException {
+    byte[] bytes = in.readNBytes((int) Math.min(limits.maxZtocSize() + 1, Integer.MAX_VALUE - 8));
+    if (bytes.length > limits.maxZtocSize()) {
+      throw tooLarge(what, "more than " + limits.maxZtocSize() + " bytes", limits);
+    }
+    return bytes;
+  }
+
+  private static MalformedZtocException tooLarge(String what, String size, ZtocLimits limits) {
+    return new MalformedZtocException("zTOC " + what + " is " + size + ", over the limit of "
+        + limits.maxZtocSize() + " bytes (ZtocLimits.maxZtocSize)");
+  }
+
+  private static ZtocLimits limitsOrDefault(ZtocLimits limits) {
+    return limits != null ? limits : ZtocLimits.defaults();
   }
 
   /** Encodes this zTOC as the flatbuffers bytes upstream soci writes for it. */

@@ -45,20 +45,22 @@ public final class ZtocBuilder {
   private final CompressionAlgorithm compression;
   private final ZoneId zone;
   private final ProgressListener progress;
+  private final ZtocLimits limits;
 
   private ZtocBuilder(long spanSize, String buildToolIdentifier, CompressionAlgorithm compression,
-      ZoneId zone, ProgressListener progress) {
+      ZoneId zone, ProgressListener progress, ZtocLimits limits) {
     this.spanSize = spanSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.compression = compression;
     this.zone = zone;
     this.progress = progress;
+    this.limits = limits;
   }
 
   /** A builder with upstream's defaults. */
   public static ZtocBuilder withDefaults() {
     return new ZtocBuilder(DEFAULT_SPAN_SIZE, Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, null, ZoneOffset.UTC,
-        ProgressListener.NONE);
+        ProgressListener.NONE, ZtocLimits.defaults());
   }
 
   /**
@@ -70,17 +72,17 @@ public final class ZtocBuilder {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0, got " + spanSize);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits);
   }
 
   /** Sets the build tool identifier written into the zTOC. */
   public ZtocBuilder buildToolIdentifier(String id) {
-    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress);
+    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress, limits);
   }
 
   /** Fixes the layer's compression instead of detecting it from the first bytes. */
   public ZtocBuilder compression(CompressionAlgorithm algorithm) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress, limits);
   }
 
   /**
@@ -88,12 +90,27 @@ public final class ZtocBuilder {
    * machine's zone, so pass it to reproduce a zTOC built on a non-UTC host).
    */
   public ZtocBuilder zone(ZoneId zone) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress, limits);
   }
 
   /** Sets a listener told about the bytes read so far. */
   public ZtocBuilder progress(ProgressListener listener) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener));
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener), limits);
+  }
+
+  /**
+   * Sets the resource limits the layer's tar stream is held to (default
+   * {@link ZtocLimits#defaults()}): entries, name and link name lengths, PAX and long-name
+   * payload sizes, total metadata. A layer beyond them fails with a {@link TarFormatException}.
+   */
+  public ZtocBuilder limits(ZtocLimits limits) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress,
+        Objects.requireNonNull(limits, "limits"));
+  }
+
+  private TarLimits tarLimits() {
+    return new TarLimits(limits.maxEntries(), limits.maxPaxRecordSize(), limits.maxNameLength(),
+        limits.maxTotalMetadataBytes());
   }
 
   /** Builds the zTOC of the layer blob at {@code layer}. */
@@ -149,7 +166,7 @@ public final class ZtocBuilder {
 
   private Ztoc buildGzip(InputStream source, long knownSize, AsyncSpanDigester digester) throws IOException {
     TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
-    TarTocParser tar = new TarTocParser(zone, TarLimits.defaults());
+    TarTocParser tar = new TarTocParser(zone, tarLimits());
     List<Checkpoint> checkpoints = new ArrayList<>();
     new GzipDecoder(tee).decode(new GzipListener() {
       private long last;
@@ -193,7 +210,7 @@ public final class ZtocBuilder {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be > 0 for an uncompressed layer, got " + spanSize);
     }
-    TarTocParser tar = new TarTocParser(zone, TarLimits.defaults());
+    TarTocParser tar = new TarTocParser(zone, tarLimits());
     FixedSpanDigester digester = new FixedSpanDigester(spanSize);
     byte[] buf = new byte[1 << 16];
     long size = 0;

@@ -31,6 +31,8 @@ import static dev.soci.ztoc.ZtocEncoder.ZTOC_VERSION;
 
 import dev.soci.ztoc.FlatBufferReader.Table;
 import dev.soci.ztoc.FlatBufferReader.Vector;
+import dev.soci.ztoc.zinfo.Checkpoint;
+import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,8 +70,19 @@ final class ZtocDecoder {
 
   private ZtocDecoder() {}
 
+  /** Deflate expands at most 1032 times (258-byte matches coded in 2 bits each). */
+  private static final long MAX_DEFLATE_RATIO = 1032;
+
   static Ztoc decode(byte[] bytes) throws MalformedZtocException {
-    return decode(bytes, true);
+    return decode(bytes, true, ZtocLimits.defaults());
+  }
+
+  static Ztoc decode(byte[] bytes, ZtocLimits limits) throws MalformedZtocException {
+    return decode(bytes, true, limits);
+  }
+
+  static Ztoc decode(byte[] bytes, boolean checkConsistency) throws MalformedZtocException {
+    return decode(bytes, checkConsistency, ZtocLimits.defaults());
   }
 
   /**
@@ -77,9 +90,13 @@ final class ZtocDecoder {
    * the algorithm and the entry order rule are checked (span digests, the checkpoints blob and
    * sizes are taken as they are). For tests of the flatbuffer layer alone.
    */
-  static Ztoc decode(byte[] bytes, boolean checkConsistency) throws MalformedZtocException {
+  static Ztoc decode(byte[] bytes, boolean checkConsistency, ZtocLimits limits) throws MalformedZtocException {
     if (bytes == null) {
       throw new MalformedZtocException("malformed zTOC: no bytes");
+    }
+    if (bytes.length > limits.maxZtocSize()) {
+      throw new MalformedZtocException("zTOC of " + bytes.length + " bytes is over the limit of "
+          + limits.maxZtocSize() + " bytes (ZtocLimits.maxZtocSize)");
     }
     FlatBufferReader reader = new FlatBufferReader(bytes);
     Table root = reader.root("ztoc");
@@ -99,7 +116,7 @@ final class ZtocDecoder {
     if (ci == null) {
       throw new MalformedZtocException("malformed zTOC: the required field ztoc.compression_info is absent");
     }
-    List<FileMetadata> files = readFiles(toc);
+    List<FileMetadata> files = readFiles(toc, limits);
     files.sort(Comparator.comparingLong(FileMetadata::uncompressedOffset)); // stable
     checkEntries(files, uncompressedSize, checkConsistency);
     b.files(files);
@@ -148,24 +165,31 @@ final class ZtocDecoder {
         throw new MalformedZtocException("malformed zTOC: ztoc.compression_info.max_span_id is " + maxSpanId
             + " but the checkpoints blob holds " + ((long) zinfo.maxSpanId() + 1) + " spans");
       }
+      checkSizes(zinfo, algorithm, compressedSize, uncompressedSize);
       ztoc.cacheZinfo(zinfo);
     }
     return ztoc;
   }
 
-  private static List<FileMetadata> readFiles(Table toc) throws MalformedZtocException {
+  private static List<FileMetadata> readFiles(Table toc, ZtocLimits limits) throws MalformedZtocException {
     Vector metadata = toc.getVector(TOC_METADATA, "metadata", OFFSET_SIZE);
     int n = metadata == null ? 0 : metadata.length();
+    if (n > limits.maxEntries()) {
+      throw new MalformedZtocException("zTOC has " + n + " TOC entries, over the limit of " + limits.maxEntries()
+          + " (ZtocLimits.maxEntries)");
+    }
     List<FileMetadata> files = new ArrayList<>(n);
+    long[] metadataBytes = new long[1];
     for (int i = 0; i < n; i++) {
-      files.add(readFile(metadata.tableAt(i)));
+      files.add(readFile(metadata.tableAt(i), limits, metadataBytes));
     }
     return files;
   }
 
-  private static FileMetadata readFile(Table t) throws MalformedZtocException {
+
+  private static FileMetadata readFile(Table t, ZtocLimits limits, long[] metadataBytes) throws MalformedZtocException {
     FileMetadata.Builder f = FileMetadata.builder();
-    byte[] name = orEmpty(t.getString(FM_NAME, "name"));
+    byte[] name = orEmpty(t.getString(FM_NAME, "name", limits.maxNameLength(), "maxNameLength"));
     f.nameBytes(name);
     byte[] typeBytes = orEmpty(t.getString(FM_TYPE, "type"));
     EntryType type = EntryType.fromWireName(new String(typeBytes, StandardCharsets.ISO_8859_1));
@@ -176,12 +200,17 @@ final class ZtocDecoder {
     f.type(type);
     f.uncompressedOffset(t.getLong(FM_UNCOMPRESSED_OFFSET, "uncompressed_offset", 0));
     f.uncompressedSize(t.getLong(FM_UNCOMPRESSED_SIZE, "uncompressed_size", 0));
-    f.linkNameBytes(orEmpty(t.getString(FM_LINKNAME, "linkname")));
+    byte[] linkName = orEmpty(t.getString(FM_LINKNAME, "linkname", limits.maxNameLength(), "maxNameLength"));
+    f.linkNameBytes(linkName);
+    long bytes = (long) name.length + linkName.length;
     f.mode(t.getLong(FM_MODE, "mode", 0));
     f.uid(t.getUint32(FM_UID, "uid", 0));
     f.gid(t.getUint32(FM_GID, "gid", 0));
-    f.userNameBytes(orEmpty(t.getString(FM_UNAME, "uname")));
-    f.groupNameBytes(orEmpty(t.getString(FM_GNAME, "gname")));
+    byte[] uname = orEmpty(t.getString(FM_UNAME, "uname", limits.maxNameLength(), "maxNameLength"));
+    byte[] gname = orEmpty(t.getString(FM_GNAME, "gname", limits.maxNameLength(), "maxNameLength"));
+    f.userNameBytes(uname);
+    f.groupNameBytes(gname);
+    bytes += uname.length + gname.length;
     f.modTime(text(t.getString(FM_MOD_TIME, "mod_time")));
     f.devMajor(t.getLong(FM_DEVMAJOR, "devmajor", 0));
     f.devMinor(t.getLong(FM_DEVMINOR, "devminor", 0));
@@ -190,10 +219,17 @@ final class ZtocDecoder {
       List<PaxRecord> records = new ArrayList<>(xattrs.length());
       for (int k = 0; k < xattrs.length(); k++) {
         Table x = xattrs.tableAt(k);
-        records.add(PaxRecord.ofOwned(orEmpty(x.getString(XATTR_KEY, "key")),
-            orEmpty(x.getString(XATTR_VALUE, "value"))));
+        byte[] key = orEmpty(x.getString(XATTR_KEY, "key", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
+        byte[] value = orEmpty(x.getString(XATTR_VALUE, "value", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
+        bytes += key.length + value.length + 64;
+        records.add(PaxRecord.ofOwned(key, value));
       }
       f.paxRecords(records); // a repeated key: the last one wins, as in upstream's map
+    }
+    metadataBytes[0] += bytes;
+    if (metadataBytes[0] > limits.maxTotalMetadataBytes()) {
+      throw new MalformedZtocException("zTOC entries up to " + t.path() + " hold more than "
+          + limits.maxTotalMetadataBytes() + " bytes of names and PAX records (ZtocLimits.maxTotalMetadataBytes)");
     }
     return f.build();
   }
@@ -223,6 +259,41 @@ final class ZtocDecoder {
             + offset + ", " + (offset + size) + ") ends beyond uncompressed_archive_size " + archiveSize);
       }
       next = (offset + size + TAR_BLOCK - 1) & -TAR_BLOCK;
+    }
+  }
+
+  /**
+   * Sizes and checkpoints that no layer can have: negative sizes, a checkpoint beyond the blob,
+   * an uncompressed size deflate cannot reach from the compressed size, or a plain tar whose
+   * archive is larger than its blob.
+   */
+  private static void checkSizes(Zinfo zinfo, CompressionAlgorithm algorithm, long compressedSize,
+      long uncompressedSize) throws MalformedZtocException {
+    if (compressedSize < 0 || uncompressedSize < 0) {
+      throw new MalformedZtocException("malformed zTOC: negative compressed_archive_size " + compressedSize
+          + " or uncompressed_archive_size " + uncompressedSize);
+    }
+    if (zinfo instanceof GzipZinfo g) {
+      int max = g.maxSpanId();
+      for (int i = 0; i <= max; i++) {
+        Checkpoint c = g.checkpoint(i);
+        if (c.out() / MAX_DEFLATE_RATIO > c.in()) {
+          throw new MalformedZtocException("malformed zTOC: checkpoint " + i + " claims uncompressed offset " + c.out()
+              + " after only " + c.in() + " compressed bytes (deflate expands at most " + MAX_DEFLATE_RATIO + " times)");
+        }
+      }
+      if (max >= 0 && g.checkpoint(max).in() > compressedSize) {
+        throw new MalformedZtocException("malformed zTOC: checkpoint " + max + " is at compressed offset "
+            + g.checkpoint(max).in() + ", beyond the " + compressedSize + "-byte blob (compressed_archive_size)");
+      }
+      if (uncompressedSize / MAX_DEFLATE_RATIO > compressedSize) {
+        throw new MalformedZtocException("malformed zTOC: uncompressed_archive_size " + uncompressedSize
+            + " is impossible for a " + compressedSize + "-byte gzip blob (deflate expands at most "
+            + MAX_DEFLATE_RATIO + " times)");
+      }
+    } else if (uncompressedSize > compressedSize) {
+      throw new MalformedZtocException("malformed zTOC: uncompressed_archive_size " + uncompressedSize
+          + " is larger than the " + compressedSize + "-byte uncompressed blob");
     }
   }
 

@@ -31,6 +31,10 @@ public final class TarZinfo implements Zinfo {
     if (spanSize <= 0 || size < 0) {
       throw new IllegalArgumentException("span size must be > 0 and size >= 0: " + spanSize + ", " + size);
     }
+    if (spanCount(spanSize, size) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a " + size + "-byte blob in " + spanSize + "-byte spans has more than "
+          + Integer.MAX_VALUE + " spans");
+    }
     return new TarZinfo(CURRENT_VERSION, spanSize, size);
   }
 
@@ -56,11 +60,20 @@ public final class TarZinfo implements Zinfo {
       if (size < 0) {
         throw new MalformedZtocException("tar zinfo has a negative size " + size);
       }
+      if (spanCount(spanSize, size) > Integer.MAX_VALUE) {
+        throw new MalformedZtocException("tar zinfo claims " + spanCount(spanSize, size) + " spans (size " + size
+            + ", span size " + spanSize + "); span ids are 32-bit");
+      }
       return new TarZinfo(version, spanSize, size);
     } catch (IndexOutOfBoundsException e) {
       throw new MalformedZtocException("cannot read tar zinfo: an offset points outside its "
           + blob.length + " bytes", e);
     }
+  }
+
+  /** Number of spans of a blob of {@code size} bytes; may exceed an int. */
+  private static long spanCount(long spanSize, long size) {
+    return size == 0 ? 0 : (size - 1) / spanSize + 1;
   }
 
   private static int checkedOffset(ByteBuffer bb, int at, int len) {

@@ -3,6 +3,7 @@ package dev.soci.ztoc.zinfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.flatbuffers.FlatBufferBuilder;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.MalformedZtocException;
 import java.util.HexFormat;
@@ -112,5 +113,20 @@ class ZinfoBlobTest {
     // Root at 12; vtable at 4 = [8, 12, version@+8, span_size absent]; table soffset 8.
     assertThatThrownBy(() -> TarZinfo.fromBytes(hex("0c000000 08000c00 08000000 08000000 00000000 02000000")))
         .isInstanceOf(MalformedZtocException.class).hasMessageContaining("span size 0");
+  }
+
+  @Test
+  void tarZinfoWithMoreThanIntSpansIsRefused() {
+    assertThatThrownBy(() -> TarZinfo.of(1, 1L << 32)).isInstanceOf(IllegalArgumentException.class);
+    // Found by TarZinfoFuzzer: 2^32 + 5 one-byte spans made maxSpanId() wrap around to 5.
+    FlatBufferBuilder fb = new FlatBufferBuilder(0);
+    fb.startTable(3);
+    fb.addInt(0, 2, 0);
+    fb.addLong(1, 1, 0);
+    fb.addLong(2, (1L << 32) + 5, 0);
+    fb.finish(fb.endTable());
+    byte[] blob = fb.sizedByteArray();
+    assertThatThrownBy(() -> TarZinfo.fromBytes(blob)).isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("4294967301 spans");
   }
 }

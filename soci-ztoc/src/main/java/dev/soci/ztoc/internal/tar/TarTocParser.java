@@ -174,6 +174,14 @@ public final class TarTocParser {
     }
   }
 
+  /**
+   * The entries parsed so far (an unmodifiable view), offsets relative to the first byte fed.
+   * Used to check a single header chain without {@link #finish()}ing the stream.
+   */
+  public List<FileMetadata> entries() {
+    return java.util.Collections.unmodifiableList(entries);
+  }
+
   /** Whether the end-of-archive marker (two zero blocks) has been read. */
   public boolean isEndOfArchive() {
     return state == State.END;

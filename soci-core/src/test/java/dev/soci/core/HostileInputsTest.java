@@ -1,0 +1,166 @@
+package dev.soci.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.soci.ztoc.CompressionAlgorithm;
+import dev.soci.ztoc.MalformedZtocException;
+import dev.soci.ztoc.TarFormatException;
+import dev.soci.ztoc.Ztoc;
+import dev.soci.ztoc.ZtocBuilder;
+import dev.soci.ztoc.ZtocException;
+import dev.soci.ztoc.gzip.GzipFormatException;
+import dev.soci.ztoc.zinfo.Checkpoint;
+import dev.soci.ztoc.zinfo.GzipZinfo;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The families of hostile input the issue names, each through the public API: a typed
+ * exception (the {@link ZtocException} family) within a few seconds, never an unchecked
+ * exception, an {@code OutOfMemoryError} or a hang.
+ */
+class HostileInputsTest {
+  private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
+  private static final Path LAYER = TestData.file("upstream/layers/basic.gnutar.gzip6.tar.gz");
+
+  @TempDir
+  Path tmp;
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code action}; it must fail with {@code type} in a few seconds. */
+  private static void failsCleanly(String what, Class<? extends ZtocException> type, Action action) {
+    Throwable t = assertTimeoutPreemptively(FEW_SECONDS, () -> {
+      try {
+        action.run();
+        return null;
+      } catch (Throwable e) {
+        return e;
+      }
+    }, what);
+    assertThat(t).as(what).isInstanceOf(type);
+    assertThat(t.getMessage()).as(what).isNotBlank();
+  }
+
+  @Test
+  void corruptAndTruncatedGzipLayers() throws Exception {
+    byte[] gz = Files.readAllBytes(LAYER);
+    for (int cut : new int[] {0, 1, 5, 9, 10, 11, 100, gz.length / 3, gz.length - 9, gz.length - 1}) {
+      byte[] t = Arrays.copyOf(gz, cut);
+      failsCleanly("cut at " + cut, ZtocException.class,
+          () -> ZtocBuilder.withDefaults().compression(CompressionAlgorithm.GZIP).build(new ByteArrayInputStream(t)));
+    }
+    for (int at : new int[] {3, 12, 200, gz.length / 2, gz.length - 6}) {
+      byte[] c = gz.clone();
+      c[at] ^= 0x5a;
+      failsCleanly("corrupt byte " + at, ZtocException.class,
+          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(c)));
+    }
+    byte[] garbage = Arrays.copyOf(gz, gz.length + 3);
+    failsCleanly("trailing garbage", GzipFormatException.class,
+        () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(garbage)));
+  }
+
+  @Test
+  void tarsCutMidHeaderOrData() throws Exception {
+    byte[] tar = Files.readAllBytes(TestData.file("upstream/layers/small.gnutar.uncompressed.tar"));
+    for (int cut : new int[] {1, 100, 511, 513, 1000, 1536 + 7}) {
+      byte[] t = Arrays.copyOf(tar, cut);
+      failsCleanly("tar cut at " + cut, TarFormatException.class,
+          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(t)));
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      try (GZIPOutputStream g = new GZIPOutputStream(bos)) {
+        g.write(t);
+      }
+      failsCleanly("gzipped tar cut at " + cut, TarFormatException.class,
+          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(bos.toByteArray())));
+    }
+  }
+
+  @Test
+  void ztocsWithImpossibleCountsAndOffsets() throws Exception {
+    // Every 4-byte field of a plain-tar layer's zTOC (no windows: every byte is structure) set to
+    // huge values, one at a time: vector counts, offsets, sizes, span sizes.
+    Path tarLayer = TestData.file("upstream/layers/small.gnutar.uncompressed.tar");
+    byte[] good = ZtocBuilder.withDefaults().spanSize(4096).build(tarLayer).encode();
+    List<byte[]> bad = new ArrayList<>();
+    for (int at = 0; at + 4 <= good.length; at += 4) {
+      for (int v : new int[] {0x7FFF_FFFF, 0xFFFF_FFFF, 0x4000_0000}) {
+        byte[] b = good.clone();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, v);
+        bad.add(b);
+      }
+    }
+    int accepted = readAll(tarLayer, bad);
+    assertThat(accepted).as("variants accepted").isLessThan(bad.size() / 2);
+
+    // A gzip layer's zTOC whose checkpoints blob claims 2^31-1 checkpoints, one whose last
+    // checkpoint lies beyond the blob, impossible sizes.
+    Ztoc z = ZtocBuilder.withDefaults().spanSize(1 << 20).build(LAYER);
+    GzipZinfo g = (GzipZinfo) z.zinfo();
+    List<byte[]> gz = new ArrayList<>();
+    byte[] claim = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE).putLong(1).array();
+    gz.add(z.toBuilder().checkpoints(claim).build().encode());
+    List<Checkpoint> cps = new ArrayList<>(g.checkpoints());
+    Checkpoint last = cps.get(cps.size() - 1);
+    cps.set(cps.size() - 1, new Checkpoint(1L << 40, last.out(), last.bits(), last.window()));
+    gz.add(z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build().encode());
+    gz.add(z.toBuilder().uncompressedArchiveSize(Long.MAX_VALUE).build().encode());
+    gz.add(z.toBuilder().compressedArchiveSize(-1).build().encode());
+    gz.add(z.toBuilder().maxSpanId(Integer.MAX_VALUE).build().encode());
+    assertThat(readAll(LAYER, gz)).isZero();
+  }
+
+  /** Decodes and reads every file through each zTOC; returns how many were accepted. */
+  private static int readAll(Path layer, List<byte[]> ztocs) {
+    int accepted = 0;
+    for (int i = 0; i < ztocs.size(); i++) {
+      byte[] b = ztocs.get(i);
+      Throwable t = assertTimeoutPreemptively(FEW_SECONDS, () -> {
+        try {
+          Ztoc d = Ztoc.decode(b);
+          try (SeekableLayer l = SeekableLayer.open(layer, d)) {
+            for (var f : d.files()) {
+              try (var in = l.openFile(f)) {
+                in.readAllBytes();
+              }
+            }
+          }
+          return null;
+        } catch (Throwable e) {
+          return e;
+        }
+      }, "variant " + i);
+      if (t == null) {
+        accepted++; // a field the checks accept (a mode, a time, a digest byte) changed
+      } else {
+        assertThat(t).as("variant %d", i).isInstanceOf(ZtocException.class);
+      }
+    }
+    return accepted;
+  }
+
+  @Test
+  void aHugeZtocFileIsRefusedBeforeItIsRead() throws Exception {
+    Path huge = tmp.resolve("huge.ztoc");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(8L << 30); // sparse: 8 GiB that take no disk
+    }
+    failsCleanly("8 GiB zTOC", MalformedZtocException.class, () -> Ztoc.read(huge));
+  }
+}
