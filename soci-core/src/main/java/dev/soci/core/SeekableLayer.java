@@ -232,12 +232,7 @@ public final class SeekableLayer implements Closeable {
           + " use openFile");
     }
     try (InputStream in = openFile(f)) {
-      byte[] data = new byte[(int) f.uncompressedSize()];
-      int n = in.readNBytes(data, 0, data.length);
-      if (n != data.length) {
-        throw new EOFException("file " + name + " ended after " + n + " of " + data.length + " bytes");
-      }
-      return data;
+      return readExactly(in, (int) f.uncompressedSize(), "file " + name);
     }
   }
 
@@ -296,14 +291,19 @@ public final class SeekableLayer implements Closeable {
   /** Reads bytes {@code [offset, offset + length)} of the uncompressed tar. */
   public byte[] readRange(long offset, int length) throws IOException {
     try (InputStream in = openRange(offset, length)) {
-      byte[] data = new byte[length];
-      int n = in.readNBytes(data, 0, length);
-      if (n != length) {
-        throw new EOFException("range at " + offset + " ended after " + n + " of " + length + " bytes");
-      }
-      return data;
+      return readExactly(in, length, "range at " + offset);
     }
   }
+
+  private static byte[] readExactly(InputStream in, int length, String what) throws IOException {
+    byte[] data = new byte[length];
+    int n = in.readNBytes(data, 0, length);
+    if (n != length) {
+      throw new EOFException(what + " ended after " + n + " of " + length + " bytes");
+    }
+    return data;
+  }
+
 
   /** What this layer has fetched and decoded so far. */
   public ReadStatistics statistics() {
