@@ -95,18 +95,15 @@ final class HuffmanTable {
   /**
    * Fills {@code table} for the code lengths {@code lengths[off .. off+n)} (n <= 320).
    *
+   * <p>Each loop lives in a small method of its own: this runs once per deflate block, and a
+   * method with several hot loops gets compiled again and again by the JIT (once per loop it is
+   * caught in), which in a fresh JVM costs more than the decoding it speeds up.
+   *
    * @return null on success, or zlib's description of why the code is invalid
    */
   static String build(Alphabet alphabet, byte[] lengths, int off, int n, int rootBits, int[] table, Scratch scratch) {
     int[] count = scratch.count;
-    java.util.Arrays.fill(count, 0);
-    for (int i = 0; i < n; i++) {
-      count[lengths[off + i]]++;
-    }
-    int max = 15;
-    while (max > 0 && count[max] == 0) {
-      max--;
-    }
+    int max = countLengths(lengths, off, n, count);
     int rootSize = 1 << rootBits;
     int invalid = entry(1, INVALID, 0, 0);
     java.util.Arrays.fill(table, 0, rootSize, invalid);
@@ -114,38 +111,78 @@ final class HuffmanTable {
       // No codes at all: every lookup is invalid (zlib accepts such a table until it is used).
       return null;
     }
+    int left = unusedCodes(count);
+    if (left < 0) {
+      return "over-subscribed";
+    }
+    if (left > 0 && (alphabet == Alphabet.CODELEN || max != 1)) {
+      return "incomplete";
+    }
+    firstCodes(count, scratch.next);
+    assignCodes(lengths, off, n, scratch.next, scratch.codes);
+    if (max > rootBits && !linkSubtables(lengths, off, n, scratch, rootBits, table, invalid)) {
+      return "too large";
+    }
+    fillEntries(alphabet, lengths, off, n, scratch.codes, rootBits, table);
+    return null;
+  }
+
+  /** Counts the codes of each length into {@code count[0..15]}; the longest length (0 if none). */
+  private static int countLengths(byte[] lengths, int off, int n, int[] count) {
+    java.util.Arrays.fill(count, 0);
+    int max = 0;
+    for (int i = 0; i < n; i++) {
+      int len = lengths[off + i];
+      count[len]++;
+      max = Math.max(max, len);
+    }
+    return max;
+  }
+
+  /** Kraft's inequality: how many codes of length 15 are left unused (negative: over-subscribed). */
+  private static int unusedCodes(int[] count) {
     int left = 1;
     for (int len = 1; len <= 15; len++) {
       left <<= 1;
       left -= count[len];
       if (left < 0) {
-        return "over-subscribed";
+        return -1;
       }
     }
-    if (left > 0 && (alphabet == Alphabet.CODELEN || max != 1)) {
-      return "incomplete";
-    }
-    int[] next = scratch.next;
+    return left;
+  }
+
+  /** The first canonical code of each length. */
+  private static void firstCodes(int[] count, int[] next) {
     int code = 0;
-    count[0] = 0;
     for (int len = 1; len <= 15; len++) {
-      code = (code + count[len - 1]) << 1;
+      code = (code + (len == 1 ? 0 : count[len - 1])) << 1;
       next[len] = code;
     }
+  }
+
+  /** Gives every symbol its canonical code, bit-reversed. */
+  private static void assignCodes(byte[] lengths, int off, int n, int[] next, int[] codes) {
+    for (int s = 0; s < n; s++) {
+      int len = lengths[off + s];
+      if (len != 0) {
+        codes[s] = Integer.reverse(next[len]++) >>> (32 - len);
+      }
+    }
+  }
+
+  /** Sizes and places the subtables of root prefixes that have codes longer than the root. */
+  private static boolean linkSubtables(byte[] lengths, int off, int n, Scratch scratch, int rootBits, int[] table,
+      int invalid) {
+    int rootSize = 1 << rootBits;
     int rootMask = rootSize - 1;
-    // Pass 1: assign codes; size the subtables of root prefixes that have longer codes.
     int[] subBits = scratch.subBits;
     int[] codes = scratch.codes;
     java.util.Arrays.fill(subBits, 0, rootSize, 0);
     for (int s = 0; s < n; s++) {
       int len = lengths[off + s];
-      if (len == 0) {
-        continue;
-      }
-      int rev = Integer.reverse(next[len]++) >>> (32 - len);
-      codes[s] = rev;
       if (len > rootBits) {
-        int prefix = rev & rootMask;
+        int prefix = codes[s] & rootMask;
         subBits[prefix] = Math.max(subBits[prefix], len - rootBits);
       }
     }
@@ -154,14 +191,20 @@ final class HuffmanTable {
       if (subBits[p] != 0) {
         int size = 1 << subBits[p];
         if (used + size > table.length) {
-          return "too large";
+          return false;
         }
         java.util.Arrays.fill(table, used, used + size, invalid);
         table[p] = entry(rootBits, SUBTABLE, subBits[p], used);
         used += size;
       }
     }
-    // Pass 2: fill the entries of every code.
+    return true;
+  }
+
+  /** Writes every symbol's entry wherever its code matches the looked-up bits. */
+  private static void fillEntries(Alphabet alphabet, byte[] lengths, int off, int n, int[] codes, int rootBits,
+      int[] table) {
+    int rootSize = 1 << rootBits;
     for (int s = 0; s < n; s++) {
       int len = lengths[off + s];
       if (len == 0) {
@@ -169,21 +212,19 @@ final class HuffmanTable {
       }
       int rev = codes[s];
       if (len <= rootBits) {
-        int e = symbolEntry(alphabet, s, len);
-        for (int i = rev; i < rootSize; i += 1 << len) {
-          table[i] = e;
-        }
+        fillStrided(table, rev, rootSize, 1 << len, symbolEntry(alphabet, s, len));
       } else {
-        int link = table[rev & rootMask];
-        int start = value(link);
-        int sb = extra(link);
+        int link = table[rev & (rootSize - 1)];
         int sublen = len - rootBits;
-        int e = symbolEntry(alphabet, s, sublen);
-        for (int i = rev >>> rootBits; i < 1 << sb; i += 1 << sublen) {
-          table[start + i] = e;
-        }
+        fillStrided(table, value(link) + (rev >>> rootBits), value(link) + (1 << extra(link)), 1 << sublen,
+            symbolEntry(alphabet, s, sublen));
       }
     }
-    return null;
+  }
+
+  private static void fillStrided(int[] table, int from, int end, int step, int entry) {
+    for (int i = from; i < end; i += step) {
+      table[i] = entry;
+    }
   }
 }
