@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,8 @@ import java.util.List;
  * ahead of where the decoder has decided spans begin: it reads at most {@code maxLookahead}
  * bytes ahead. A ring of recent bytes bridges that gap, so span ranges that overlap by one byte
  * (a checkpoint with {@code bits != 0} shares byte {@code in - 1} with the previous span) are
- * hashed exactly as upstream does, without a second read of the layer.
+ * hashed exactly as upstream does, without a second read of the layer. Span starts may also
+ * arrive ahead of the bytes (when decoding threads ran ahead): they wait until the bytes do.
  */
 final class SpanDigester {
   private final byte[] ring;
@@ -21,6 +23,8 @@ final class SpanDigester {
   private long written;
   private long hashedTo;
   private boolean inSpan;
+  /** Span starts not reached by the bytes yet: {start, previousEnd} pairs, in order. */
+  private final ArrayDeque<long[]> pending = new ArrayDeque<>();
 
   SpanDigester(int maxLookahead) {
     int size = Integer.highestOneBit(Math.max(maxLookahead, 1 << 16) * 4 - 1) << 1;
@@ -41,6 +45,7 @@ final class SpanDigester {
       written += n;
       off += n;
       len -= n;
+      startReachedSpans();
     }
   }
 
@@ -49,6 +54,18 @@ final class SpanDigester {
    * {@code previousEnd} (exclusive), which is {@code start} or {@code start + 1}.
    */
   void startSpan(long start, long previousEnd) {
+    pending.add(new long[] {start, previousEnd});
+    startReachedSpans();
+  }
+
+  private void startReachedSpans() {
+    while (!pending.isEmpty() && pending.peekFirst()[1] <= written) {
+      long[] s = pending.removeFirst();
+      startReachedSpan(s[0], s[1]);
+    }
+  }
+
+  private void startReachedSpan(long start, long previousEnd) {
     if (inSpan) {
       hashTo(previousEnd);
       digests.add(hex());
@@ -62,6 +79,13 @@ final class SpanDigester {
 
   /** The layer ended after {@code size} bytes: finishes the last span and returns all digests. */
   List<String> finish(long size) {
+    while (!pending.isEmpty()) {
+      long[] s = pending.removeFirst();
+      if (s[1] > written) {
+        throw new IllegalStateException("span start " + s[0] + " lies beyond the layer's " + written + " bytes");
+      }
+      startReachedSpan(s[0], s[1]);
+    }
     if (inSpan) {
       hashTo(size);
       digests.add(hex());

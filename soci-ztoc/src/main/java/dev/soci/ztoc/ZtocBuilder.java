@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import dev.soci.ztoc.gzip.BlockBoundary;
 import dev.soci.ztoc.gzip.GzipDecoder;
 import dev.soci.ztoc.gzip.GzipListener;
+import dev.soci.ztoc.gzip.SpeculativeDecoding;
 import dev.soci.ztoc.internal.tar.TarLimits;
 import dev.soci.ztoc.internal.tar.TarToc;
 import dev.soci.ztoc.internal.tar.TarTocParser;
@@ -46,21 +47,23 @@ public final class ZtocBuilder {
   private final ZoneId zone;
   private final ProgressListener progress;
   private final ZtocLimits limits;
+  private final int parallelism;
 
   private ZtocBuilder(long spanSize, String buildToolIdentifier, CompressionAlgorithm compression,
-      ZoneId zone, ProgressListener progress, ZtocLimits limits) {
+      ZoneId zone, ProgressListener progress, ZtocLimits limits, int parallelism) {
     this.spanSize = spanSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.compression = compression;
     this.zone = zone;
     this.progress = progress;
     this.limits = limits;
+    this.parallelism = parallelism;
   }
 
   /** A builder with upstream's defaults. */
   public static ZtocBuilder withDefaults() {
     return new ZtocBuilder(DEFAULT_SPAN_SIZE, Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, null, ZoneOffset.UTC,
-        ProgressListener.NONE, ZtocLimits.defaults());
+        ProgressListener.NONE, ZtocLimits.defaults(), Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -72,17 +75,17 @@ public final class ZtocBuilder {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0, got " + spanSize);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits, parallelism);
   }
 
   /** Sets the build tool identifier written into the zTOC. */
   public ZtocBuilder buildToolIdentifier(String id) {
-    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress, limits);
+    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress, limits, parallelism);
   }
 
   /** Fixes the layer's compression instead of detecting it from the first bytes. */
   public ZtocBuilder compression(CompressionAlgorithm algorithm) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress, limits);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress, limits, parallelism);
   }
 
   /**
@@ -90,12 +93,13 @@ public final class ZtocBuilder {
    * machine's zone, so pass it to reproduce a zTOC built on a non-UTC host).
    */
   public ZtocBuilder zone(ZoneId zone) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress, limits);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress, limits, parallelism);
   }
 
   /** Sets a listener told about the bytes read so far. */
   public ZtocBuilder progress(ProgressListener listener) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener), limits);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener), limits,
+        parallelism);
   }
 
   /**
@@ -105,7 +109,28 @@ public final class ZtocBuilder {
    */
   public ZtocBuilder limits(ZtocLimits limits) {
     return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress,
-        Objects.requireNonNull(limits, "limits"));
+        Objects.requireNonNull(limits, "limits"), parallelism);
+  }
+
+  /**
+   * Sets how many threads inflate a gzip layer given as a file (default: the number of
+   * processors). With more than one, worker threads decode stretches of the layer ahead (see
+   * {@link SpeculativeDecoding}); the zTOC is the same byte for byte. Streams, small layers and
+   * heaps under {@value #PARALLEL_MIN_HEAP_MIB} MiB are inflated by one thread.
+   */
+  public ZtocBuilder parallelism(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
+    }
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits, threads);
+  }
+
+  /** The smallest maximum heap with which files are inflated by several threads. */
+  public static final int PARALLEL_MIN_HEAP_MIB = 512;
+
+  private boolean speculate(Path layer, long size) {
+    return layer != null && parallelism > 1 && size >= 2L * SpeculativeDecoding.STRETCH_SIZE
+        && Runtime.getRuntime().maxMemory() >= (long) PARALLEL_MIN_HEAP_MIB << 20;
   }
 
   private TarLimits tarLimits() {
@@ -117,7 +142,7 @@ public final class ZtocBuilder {
   public Ztoc build(Path layer) throws IOException {
     long size = Files.size(layer);
     try (InputStream in = Files.newInputStream(layer)) {
-      Ztoc z = build(in, size);
+      Ztoc z = build(in, size, layer);
       if (z.compressedArchiveSize() != size) {
         throw new ZtocException("layer " + layer + " changed while it was read (" + size + " bytes before, "
             + z.compressedArchiveSize() + " read)");
@@ -128,13 +153,21 @@ public final class ZtocBuilder {
 
   /** Builds the zTOC of a layer read from {@code layer} to its end (not closed here). */
   public Ztoc build(InputStream layer) throws IOException {
-    return build(layer, -1);
+    return build(layer, -1, null);
   }
 
-  private Ztoc build(InputStream layer, long knownSize) throws IOException {
+  private Ztoc build(InputStream layer, long knownSize, Path file) throws IOException {
     BufferedInputStream in = new BufferedInputStream(layer, 1 << 16);
     CompressionAlgorithm algorithm = compression != null ? compression : detect(in);
-    return algorithm == CompressionAlgorithm.GZIP ? buildGzip(in, knownSize) : buildTar(in, knownSize);
+    if (algorithm != CompressionAlgorithm.GZIP) {
+      return buildTar(in, knownSize);
+    }
+    if (!speculate(file, knownSize)) {
+      return buildGzip(in, knownSize, (SpeculativeDecoding) null);
+    }
+    try (SpeculativeDecoding speculation = SpeculativeDecoding.start(file, knownSize, parallelism - 1)) {
+      return buildGzip(in, knownSize, speculation);
+    }
   }
 
   private static CompressionAlgorithm detect(BufferedInputStream in) throws IOException {
@@ -157,18 +190,23 @@ public final class ZtocBuilder {
     return CompressionAlgorithm.UNCOMPRESSED;
   }
 
-  private Ztoc buildGzip(InputStream source, long knownSize) throws IOException {
+  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation) throws IOException {
     try (AsyncSpanDigester digester = new AsyncSpanDigester(GzipDecoder.INPUT_BUFFER_SIZE,
         GzipDecoder.INPUT_BUFFER_SIZE)) {
-      return buildGzip(source, knownSize, digester);
+      return buildGzip(source, knownSize, speculation, digester);
     }
   }
 
-  private Ztoc buildGzip(InputStream source, long knownSize, AsyncSpanDigester digester) throws IOException {
+  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation,
+      AsyncSpanDigester digester) throws IOException {
     TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
     TarTocParser tar = new TarTocParser(zone, tarLimits());
     List<Checkpoint> checkpoints = new ArrayList<>();
-    new GzipDecoder(tee).decode(new GzipListener() {
+    GzipDecoder decoder = new GzipDecoder(tee);
+    if (speculation != null) {
+      decoder.speculate(speculation);
+    }
+    decoder.decode(new GzipListener() {
       private long last;
 
       @Override

@@ -41,8 +41,8 @@ public final class GzipDecoder {
   private static final int KIND_MASK = 7 << 5;
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final int[] FIXED_LITLEN = new int[HuffmanTable.LITLEN_TABLE_SIZE];
-  private static final int[] FIXED_DIST = new int[HuffmanTable.DIST_TABLE_SIZE];
+  static final int[] FIXED_LITLEN = new int[HuffmanTable.LITLEN_TABLE_SIZE];
+  static final int[] FIXED_DIST = new int[HuffmanTable.DIST_TABLE_SIZE];
   private static final int[] CODELEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
   static {
@@ -89,6 +89,7 @@ public final class GzipDecoder {
   private final HuffmanTable.Scratch scratch = new HuffmanTable.Scratch();
   private final BlockBoundary boundary = new BlockBoundary(this);
   private GzipListener listener;
+  private SpeculativeDecoding speculation;
 
   /** Creates a decoder for a gzip stream that starts at the first byte of {@code source}. */
   public GzipDecoder(InputStream source) {
@@ -124,6 +125,19 @@ public final class GzipDecoder {
    */
   public GzipDecoder outputLimit(long totalOut) {
     this.outLimit = totalOut;
+    return this;
+  }
+
+  /**
+   * Lets worker threads decode later parts of the stream ahead (see {@link SpeculativeDecoding});
+   * what this decoder reports does not change. Only for a decoder that starts at the beginning
+   * of the stream that {@code speculation} reads, before {@link #decode}.
+   */
+  public GzipDecoder speculate(SpeculativeDecoding speculation) {
+    if (resumed || used) {
+      throw new IllegalStateException("speculative decoding needs a fresh decoder at the start of the stream");
+    }
+    this.speculation = speculation;
     return this;
   }
 
@@ -281,6 +295,9 @@ public final class GzipDecoder {
   /** Decodes blocks to the end of the member: true at the final block, false when stopped. */
   private boolean decodeBlocks() throws IOException {
     for (;;) {
+      if (speculation != null && !adoptSpeculativeChunks()) {
+        return false;
+      }
       long blockStart = bitPosition();
       int header = (int) needBits(3);
       dropBits(3);
@@ -322,6 +339,71 @@ public final class GzipDecoder {
       if (stopped) {
         return false;
       }
+    }
+  }
+
+  /**
+   * Splices in the chunks that workers decoded from exactly this block boundary on; false when
+   * stopped. A chunk whose output refers to bytes before the current member is left alone:
+   * sequential decoding reports that error.
+   */
+  private boolean adoptSpeculativeChunks() throws IOException {
+    for (;;) {
+      SpeculativeChunk c = speculation.chunkAt(bitPosition());
+      if (c == null || c.reach > outBase + pos - memberOutStart) {
+        return true;
+      }
+      if (!splice(c)) {
+        return false;
+      }
+    }
+  }
+
+  private boolean splice(SpeculativeChunk c) throws IOException {
+    byte[] startWindow = Arrays.copyOfRange(win, pos - WSIZE, pos);
+    int done = 0;
+    for (int k = 0; k < c.boundaryCount; k++) {
+      int end = c.boundaryOuts[k];
+      while (done < end) {
+        if (pos >= WIN_LIMIT) {
+          flush();
+        }
+        int n = Math.min(end - done, WIN_LIMIT - pos);
+        c.copyResolved(done, n, startWindow, win, pos);
+        pos += n;
+        done += n;
+      }
+      flush();
+      if (stopped) {
+        return false;
+      }
+      long bit = c.boundaryBits[k];
+      long in = (bit + 7) >>> 3;
+      boundary.set(BlockBoundary.Kind.BLOCK_END, in, outBase + pos, (int) (in * 8 - bit));
+      listener.onBoundary(boundary);
+      if (stopped) {
+        return false;
+      }
+    }
+    c.release();
+    seekToBit(c.endBit());
+    return true;
+  }
+
+  /** Moves the input forward to bit position {@code target}, reading (not decoding) what lies between. */
+  private void seekToBit(long target) throws IOException {
+    long targetByte = target >>> 3;
+    bitBuf = 0;
+    bitCnt = 0;
+    while (targetByte > inBase + inEnd) {
+      inPos = inEnd;
+      fillInput();
+    }
+    inPos = (int) (targetByte - inBase);
+    int skip = (int) (target & 7);
+    if (skip != 0) {
+      bitBuf = readByte("the compressed data") >>> skip;
+      bitCnt = 8 - skip;
     }
   }
 
@@ -374,16 +456,34 @@ public final class GzipDecoder {
       throw new GzipFormatException(at, "too many length or distance symbols");
     }
     byte[] lens = lengths;
-    Arrays.fill(lens, 0, 19, (byte) 0);
-    for (int i = 0; i < ncode; i++) {
-      lens[CODELEN_ORDER[i]] = (byte) needBits(3);
-      dropBits(3);
-    }
+    readCodeLengthCode(ncode);
     if (HuffmanTable.build(HuffmanTable.Alphabet.CODELEN, lens, 0, 19, HuffmanTable.CODELEN_ROOT_BITS,
         codeLenTable, scratch) != null) {
       throw new GzipFormatException(at, "invalid code lengths set");
     }
-    int total = nlen + ndist;
+    readCodeLengths(nlen + ndist);
+    if (lens[256] == 0) {
+      throw new GzipFormatException(at, "invalid code -- missing end-of-block");
+    }
+    if (HuffmanTable.build(HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch) != null) {
+      throw new GzipFormatException(at, "invalid literal/lengths set");
+    }
+    if (HuffmanTable.build(HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch) != null) {
+      throw new GzipFormatException(at, "invalid distances set");
+    }
+  }
+
+  private void readCodeLengthCode(int ncode) throws IOException {
+    Arrays.fill(lengths, 0, 19, (byte) 0);
+    for (int i = 0; i < ncode; i++) {
+      lengths[CODELEN_ORDER[i]] = (byte) needBits(3);
+      dropBits(3);
+    }
+  }
+
+  /** Reads {@code total} literal/length and distance code lengths with the code-length code. */
+  private void readCodeLengths(int total) throws IOException {
+    byte[] lens = lengths;
     int have = 0;
     int mask = (1 << HuffmanTable.CODELEN_ROOT_BITS) - 1;
     while (have < total) {
@@ -420,15 +520,6 @@ public final class GzipDecoder {
       }
       Arrays.fill(lens, have, have + repeat, (byte) value);
       have += repeat;
-    }
-    if (lens[256] == 0) {
-      throw new GzipFormatException(at, "invalid code -- missing end-of-block");
-    }
-    if (HuffmanTable.build(HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch) != null) {
-      throw new GzipFormatException(at, "invalid literal/lengths set");
-    }
-    if (HuffmanTable.build(HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch) != null) {
-      throw new GzipFormatException(at, "invalid distances set");
     }
   }
 
@@ -544,21 +635,7 @@ public final class GzipDecoder {
           bitCnt = bc;
           throw new GzipFormatException(bitPosition() >>> 3, "invalid distance too far back");
         }
-        int from = p - distance;
-        if (distance >= 8) {
-          // Reads stay at least 8 bytes behind writes, so overlapping copies are correct.
-          int i = 0;
-          do {
-            LE_LONG.set(w, p + i, (long) LE_LONG.get(w, from + i));
-            i += 8;
-          } while (i < len);
-        } else if (distance == 1) {
-          Arrays.fill(w, p, p + len, w[from]);
-        } else {
-          for (int i = 0; i < len; i++) {
-            w[p + i] = w[from + i];
-          }
-        }
+        copyMatch(w, p - distance, p, len);
         p += len;
         continue;
       }
@@ -569,6 +646,29 @@ public final class GzipDecoder {
         return true;
       }
       throw new GzipFormatException(bitPosition() >>> 3, "invalid literal/length code");
+    }
+  }
+
+  /**
+   * Copies a match of {@code len} bytes from {@code from} to {@code to} (overlapping when the
+   * distance is below the length), writing up to 7 bytes past its end. A method of its own so
+   * that its loops do not make the JIT compile the decode loop once more for each of them.
+   */
+  static void copyMatch(byte[] w, int from, int to, int len) {
+    int distance = to - from;
+    if (distance >= 8) {
+      // Reads stay at least 8 bytes behind writes, so overlapping copies are correct.
+      int i = 0;
+      do {
+        LE_LONG.set(w, to + i, (long) LE_LONG.get(w, from + i));
+        i += 8;
+      } while (i < len);
+    } else if (distance == 1) {
+      Arrays.fill(w, to, to + len, w[from]);
+    } else {
+      for (int i = 0; i < len; i++) {
+        w[to + i] = w[from + i];
+      }
     }
   }
 
