@@ -58,12 +58,22 @@ final class ZtocCommand {
     @Option(names = {"-q", "--quiet"}, description = "Print only the digest.")
     boolean quiet;
 
+    @Option(names = "--parallelism", paramLabel = "N",
+        description = "Threads inflating a gzip layer file (default: the number of processors; 1: one thread).")
+    Integer parallelism;
+
     @Override
     public Integer call() throws IOException {
       if (spanSize < 0) {
         throw new IllegalArgumentException("span size must be >= 0");
       }
       ZtocBuilder builder = ZtocBuilder.withDefaults().spanSize(spanSize).buildToolIdentifier(buildTool);
+      if (parallelism != null) {
+        if (parallelism < 1) {
+          throw new IllegalArgumentException("parallelism must be >= 1");
+        }
+        builder = builder.parallelism(parallelism);
+      }
       if (compression != null) {
         builder = builder.compression(parseCompression(compression));
       }

@@ -129,7 +129,13 @@ public final class SpeculativeDecoding implements AutoCloseable {
     return start(file, size, workers, STRETCH_SIZE, false);
   }
 
-  static SpeculativeDecoding start(Path file, long size, int workers, int stretchSize, boolean patient)
+  /**
+   * Like {@link #start(Path, long, int)} with stretches of {@code stretchSize} bytes (at least
+   * 64 KiB). With {@code patient}, workers start at once and the decoder always waits for a
+   * worker rather than decode its stretch itself: slower in a fresh JVM, but which stretches are
+   * spliced in no longer depends on timing (for tests and fuzzing).
+   */
+  public static SpeculativeDecoding start(Path file, long size, int workers, int stretchSize, boolean patient)
       throws IOException {
     if (workers < 1 || stretchSize < 1 << 16) {
       throw new IllegalArgumentException("workers must be >= 1 and stretches >= 64 KiB");
