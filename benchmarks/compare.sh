@@ -28,6 +28,8 @@ time_it() { # name, command...
 time_it jdk "$java" -cp benchmarks/target/benchmarks.jar dev.soci.benchmarks.JdkGunzip "$layer"
 time_it gzip gzip -dc "$layer"
 time_it soci ./soci ztoc create "$layer" -o "$tmp/out.ztoc" --force
+time_it soci1 ./soci ztoc create "$layer" -o "$tmp/out1.ztoc" --force --parallelism 1
+cmp -s "$tmp/out.ztoc" "$tmp/out1.ztoc" || { echo "zTOCs built with 1 and with all threads differ" >&2; exit 1; }
 if /usr/bin/python3 -c 'import indexed_gzip' 2>/dev/null; then
   time_it indexed_gzip /usr/bin/python3 -c "
 import indexed_gzip, sys
@@ -36,14 +38,15 @@ f.build_full_index()" "$layer"
 fi
 base=$(cat "$tmp/jdk")
 printf 'layer %s (%s bytes), %s runs each, median wall time (whole process, JVM start included)\n' \
-  "$layer" "$(stat -c %s "$layer")" "$runs"
+  "$layer" "$(stat -L -c %s "$layer")" "$runs"
 printf '%-40s %8s %8s\n' "command" "seconds" "vs JDK"
-for n in jdk gzip soci indexed_gzip; do
+for n in jdk gzip soci soci1 indexed_gzip; do
   [[ -f "$tmp/$n" ]] || continue
   case $n in
     jdk) label="JDK GZIPInputStream (decompress only)";;
     gzip) label="gzip -dc (decompress only)";;
     soci) label="soci ztoc create (4 MiB spans)";;
+    soci1) label="  the same, --parallelism 1";;
     indexed_gzip) label="indexed_gzip build_full_index (4 MiB)";;
   esac
   printf '%-40s %8.2f %8.2f\n' "$label" "$(cat "$tmp/$n")" "$(awk -v a="$(cat "$tmp/$n")" -v b="$base" 'BEGIN {print a / b}')"

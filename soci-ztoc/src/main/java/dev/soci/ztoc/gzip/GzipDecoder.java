@@ -527,7 +527,8 @@ public final class GzipDecoder {
    * The inner loop: literals and matches until end-of-block. False when stopped.
    *
    * <p>After a refill the bit buffer holds at least 48 bits: enough for a literal/length code,
-   * its extra bits, a distance code and its extra bits. Bits above the count are either zero or
+   * its extra bits, a distance code and its extra bits, or for three literals (the first up to
+   * 15 bits, two more that fit the 10-bit root table). Bits above the count are either zero or
    * the stream's next bits (refills OR the same bytes into the same places), so up to three
    * short literal codes can be decoded per refill. Matches are copied eight bytes at a time
    * when the distance allows; the window has slack for the overshoot.
@@ -570,8 +571,13 @@ public final class GzipDecoder {
         }
       }
       int e = lit[(int) bb & litMask];
+      if ((e & KIND_MASK) == SUBTABLE << 5) {
+        bb >>>= LITLEN_ROOT_BITS;
+        bc -= LITLEN_ROOT_BITS;
+        e = lit[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 31)) - 1))];
+      }
       if ((e & KIND_MASK) == 0) {
-        // A literal whose code fits the root table; up to two more follow without a refill.
+        // A literal; up to two more whose codes fit the root table follow without a refill.
         int n = e & 31;
         bb >>>= n;
         bc -= n;
@@ -594,19 +600,10 @@ public final class GzipDecoder {
         w[p++] = (byte) (e >>> 16);
         continue;
       }
-      if ((e & KIND_MASK) == SUBTABLE << 5) {
-        bb >>>= LITLEN_ROOT_BITS;
-        bc -= LITLEN_ROOT_BITS;
-        e = lit[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 31)) - 1))];
-      }
       int n = e & 31;
       bb >>>= n;
       bc -= n;
       int kind = (e >>> 5) & 7;
-      if (kind == LITERAL) {
-        w[p++] = (byte) (e >>> 16);
-        continue;
-      }
       if (kind == LENGTH) {
         int extra = (e >>> 8) & 31;
         int len = (e >>> 16) + ((int) bb & ((1 << extra) - 1));
@@ -677,7 +674,9 @@ public final class GzipDecoder {
 
   private void flush() throws IOException {
     if (pos > flushed) {
-      crc.update(win, flushed, pos - flushed);
+      if (checkTrailer) { // a member resumed in the middle has no CRC to check
+        crc.update(win, flushed, pos - flushed);
+      }
       listener.onData(win, flushed, pos - flushed);
       flushed = pos;
     }

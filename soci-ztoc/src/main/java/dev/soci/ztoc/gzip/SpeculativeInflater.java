@@ -463,45 +463,56 @@ final class SpeculativeInflater {
           throw new GzipFormatException(base + ip, "invalid distance too far back");
         }
         minFrom = Math.min(minFrom, from);
-        for (int i = 0; i < len; i++) {
-          int k = from + i;
-          if (k < 0) {
-            l[q + i] = (byte) (WSIZE + k);
-            h[q + i] = (byte) (((WSIZE + k) >>> 8) + 1);
-          } else {
-            l[q + i] = l[k];
-            h[q + i] = h[k];
-          }
-        }
+        copyFromWindow(l, h, from, q, len);
         lastMarker = q + len - 1;
-      } else if (distance >= 8) {
-        // Reads stay at least 8 bytes behind writes, so overlapping copies are correct.
-        long marks = 0;
-        int i = 0;
-        do {
-          LE_LONG.set(l, q + i, (long) LE_LONG.get(l, from + i));
-          long m = (long) LE_LONG.get(h, from + i);
-          LE_LONG.set(h, q + i, m);
-          marks |= m;
-          i += 8;
-        } while (i < len);
-        if (marks != 0) {
-          lastMarker = q + len - 1; // may count bytes copied past len: only ever too careful
-        }
-      } else {
-        int marks = 0;
-        for (int i = 0; i < len; i++) {
-          l[q + i] = l[from + i];
-          byte m = h[from + i];
-          h[q + i] = m;
-          marks |= m;
-        }
-        if (marks != 0) {
-          lastMarker = q + len - 1;
-        }
+      } else if (copyMarked(l, h, from, q, len)) {
+        lastMarker = q + len - 1; // may count bytes copied past len: only ever too careful
       }
       q += len;
     }
+  }
+
+  /** A match reaching into the unknown window: markers for the window part, copies after it. */
+  private static void copyFromWindow(byte[] l, byte[] h, int from, int to, int len) {
+    for (int i = 0; i < len; i++) {
+      int k = from + i;
+      if (k < 0) {
+        l[to + i] = (byte) (WSIZE + k);
+        h[to + i] = (byte) (((WSIZE + k) >>> 8) + 1);
+      } else {
+        l[to + i] = l[k];
+        h[to + i] = h[k];
+      }
+    }
+  }
+
+  /**
+   * A match within the output, both planes; whether it (or up to 7 bytes past it) holds a
+   * marker. Loops live in small methods so that the JIT does not recompile the decode loop for
+   * each of them.
+   */
+  private static boolean copyMarked(byte[] l, byte[] h, int from, int to, int len) {
+    if (to - from >= 8) {
+      // Reads stay at least 8 bytes behind writes, so overlapping copies are correct.
+      long marks = 0;
+      int i = 0;
+      do {
+        LE_LONG.set(l, to + i, (long) LE_LONG.get(l, from + i));
+        long m = (long) LE_LONG.get(h, from + i);
+        LE_LONG.set(h, to + i, m);
+        marks |= m;
+        i += 8;
+      } while (i < len);
+      return marks != 0;
+    }
+    int marks = 0;
+    for (int i = 0; i < len; i++) {
+      l[to + i] = l[from + i];
+      byte m = h[from + i];
+      h[to + i] = m;
+      marks |= m;
+    }
+    return marks != 0;
   }
 
   // ---------------------------------------------------------------------------------------------
