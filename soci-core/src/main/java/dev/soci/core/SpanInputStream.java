@@ -173,7 +173,7 @@ final class SpanInputStream extends InputStream {
         } catch (SpanVerificationException e) {
           throw new java.util.concurrent.CompletionException(e);
         }
-      }));
+      }, SpanVerifiers.EXECUTOR));
     }
     return bytes;
   }
