@@ -53,6 +53,33 @@ class ParallelBuildTest {
   }
 
   @Test
+  void aCorruptLayerFailsTheSameWayWithSeveralThreads() throws IOException {
+    byte[] gz = Files.readAllBytes(layer);
+    for (int at : new int[] {gz.length / 3, gz.length / 2 + 777, gz.length - 100}) {
+      byte[] bad = gz.clone();
+      bad[at] ^= 0x5a;
+      Path file = tmp.resolve("bad-" + at + ".tar.gz");
+      Files.write(file, bad);
+      String sequential = failure(() -> ZtocBuilder.withDefaults().parallelism(1).build(file));
+      String parallel = failure(() -> ZtocBuilder.withDefaults().parallelism(2).build(file));
+      assertThat(parallel).as("flip at %d", at).isEqualTo(sequential).isNotEqualTo("no failure");
+    }
+  }
+
+  private interface Build {
+    Ztoc run() throws IOException;
+  }
+
+  private static String failure(Build b) {
+    try {
+      b.run();
+      return "no failure";
+    } catch (IOException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
   void sameZtocWithOneAndWithSeveralThreads() throws IOException {
     byte[] sequential = ZtocBuilder.withDefaults().parallelism(1).build(layer).encode();
     for (int threads : new int[] {2, 4, 2}) { // later rounds run JIT-compiled: workers start early
