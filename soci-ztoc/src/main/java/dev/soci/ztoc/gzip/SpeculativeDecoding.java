@@ -250,17 +250,8 @@ public final class SpeculativeDecoding implements AutoCloseable {
       pending.addLast(s);
       pool.execute(() -> {
         try {
-          SpeculativeChunk c = decode(() -> SpeculativeInflater.search(channel, pages, s, size, s.nominalStart,
-              s.nominalEnd, LOOKAHEAD, MAX_STRETCH_OUTPUT), s);
-          synchronized (this) {
-            if (s.abandoned && c != null) {
-              c.release();
-              c = null;
-            }
-            s.chunk = c;
-            s.endBit = c == null ? -1 : c.endBit();
-            s.decoded = true;
-          }
+          store(s, decode(() -> SpeculativeInflater.search(channel, pages, s, size, s.nominalStart,
+              s.nominalEnd, LOOKAHEAD, MAX_STRETCH_OUTPUT), s), false);
           settleAndRedecode();
         } catch (Error e) {
           fail(e);
@@ -325,15 +316,23 @@ public final class SpeculativeDecoding implements AutoCloseable {
   }
 
   private void redecode(Stretch s, long fromBit) {
-    SpeculativeChunk c = decode(() -> SpeculativeInflater.decodeAt(channel, pages, s, size, fromBit, s.nominalEnd,
-        LOOKAHEAD, MAX_STRETCH_OUTPUT), s);
-    synchronized (this) {
-      if (s.abandoned && c != null) {
-        c.release();
-        c = null;
-      }
-      s.chunk = c;
-      s.endBit = c == null ? -1 : c.endBit();
+    store(s, decode(() -> SpeculativeInflater.decodeAt(channel, pages, s, size, fromBit, s.nominalEnd,
+        LOOKAHEAD, MAX_STRETCH_OUTPUT), s), true);
+  }
+
+  /**
+   * Records what a worker decoded for {@code s}: decoded (to be settled against its predecessor),
+   * or, when decoded again from its predecessor's end, settled at once.
+   */
+  private synchronized void store(Stretch s, SpeculativeChunk c, boolean settled) {
+    if (s.abandoned && c != null) {
+      c.release(); // the decoder went past it
+      c = null;
+    }
+    s.chunk = c;
+    s.endBit = c == null ? -1 : c.endBit();
+    s.decoded = true;
+    if (settled) {
       s.settled = true;
       notifyAll();
     }
