@@ -163,7 +163,7 @@ public final class ZtocBuilder {
       return buildTar(in, knownSize);
     }
     if (!speculate(file, knownSize)) {
-      return buildGzip(in, knownSize, (SpeculativeDecoding) null);
+      return buildGzip(in, knownSize, null);
     }
     try (SpeculativeDecoding speculation = SpeculativeDecoding.start(file, knownSize, parallelism - 1)) {
       return buildGzip(in, knownSize, speculation);

@@ -25,8 +25,4 @@ final class PagePool {
   void give(byte[][] pages) {
     give(java.util.Arrays.asList(pages));
   }
-
-  void clear() {
-    free.clear();
-  }
 }

@@ -52,10 +52,6 @@ final class SpeculativeChunk {
     return boundaryBits[boundaryCount - 1];
   }
 
-  /** Output bytes up to the last boundary. */
-  int length() {
-    return boundaryOuts[boundaryCount - 1];
-  }
 
   /**
    * Writes output bytes {@code [from, from+n)} to {@code dst[at..)}, replacing window references

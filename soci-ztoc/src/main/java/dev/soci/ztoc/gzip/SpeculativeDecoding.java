@@ -51,7 +51,11 @@ public final class SpeculativeDecoding implements AutoCloseable {
   private final FileChannel channel;
   private final long size;
   private final int stretchSize;
-  private final int maxPending;
+  /**
+   * Worker threads + 1: how many stretches are held at most, and the decoder's share (it decodes
+   * every stretch whose index is a multiple of this).
+   */
+  private final int share;
   private final long stretchCount;
   private final ExecutorService pool;
   private final PagePool pages = new PagePool();
@@ -66,7 +70,6 @@ public final class SpeculativeDecoding implements AutoCloseable {
   private final boolean patient;
   private long probeBit = -1;
   private long probeNanos;
-  private final int consumerShare;
   private int adopted;
   private int discarded;
   private int redecoded;
@@ -110,8 +113,7 @@ public final class SpeculativeDecoding implements AutoCloseable {
     this.started = patient;
     this.size = size;
     this.stretchSize = stretchSize;
-    this.maxPending = workers + 1;
-    this.consumerShare = workers + 1;
+    this.share = workers + 1;
     this.stretchCount = (size + stretchSize - 1) / stretchSize;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(workers, r -> {
@@ -240,9 +242,9 @@ public final class SpeculativeDecoding implements AutoCloseable {
   }
 
   private void submit() {
-    while (!closed && pending.size() < maxPending && nextToSubmit < stretchCount) {
+    while (!closed && pending.size() < share && nextToSubmit < stretchCount) {
       long index = nextToSubmit++;
-      if (consumerShare > 0 && index % consumerShare == 0) {
+      if (index % share == 0) {
         continue; // the decoder's own
       }
       long start = index * stretchSize;

@@ -189,6 +189,9 @@ final class SpeculativeInflater {
   /**
    * Parses the dynamic tables that start at {@code bit} (after the 3 header bits) into
    * {@link #litTable} and {@link #distTable}; the bit position after them, or -1 if invalid.
+   * {@code GzipDecoder.readDynamicTables} does the same on its input stream with zlib's messages
+   * and offsets; this one reads the array in place and only says yes or no, which is what the
+   * search asks of many candidate positions.
    */
   private long readDynamicTables(long bit) {
     long v = peek(bit);
