@@ -83,13 +83,7 @@ class SpeculativeDecodingTest {
         int at = 20 + random.nextInt(gz.length - 40);
         gz[at] ^= (byte) (1 + random.nextInt(255));
       }
-      Path file = write("corrupt-" + round, gz);
-      Outcome sequential = decode(gz, null);
-      try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, 2, STRETCH, true)) {
-        Outcome parallel = decode(gz, s);
-        assertThat(parallel.failure).as("round %d", round).isEqualTo(sequential.failure);
-        assertThat(parallel.events).as("round %d", round).isEqualTo(sequential.events);
-      }
+      Outcome sequential = sameAsSequential("corrupt-" + round, gz, 2);
       failures += sequential.failure != null ? 1 : 0;
     }
     assertThat(failures).as("most mutations are detected").isGreaterThan(40);
@@ -100,14 +94,7 @@ class SpeculativeDecodingTest {
     byte[] original = streams.get("gzip-6") != null ? streams.get("gzip-6") : streams.get("jdk-6");
     for (int cut : new int[] {original.length / 3, original.length / 2 + 12345, original.length - 9}) {
       byte[] gz = Arrays.copyOf(original, cut);
-      Path file = write("truncated-" + cut, gz);
-      Outcome sequential = decode(gz, null);
-      assertThat(sequential.failure).contains("unexpected end");
-      try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, 2, STRETCH, true)) {
-        Outcome parallel = decode(gz, s);
-        assertThat(parallel.failure).isEqualTo(sequential.failure);
-        assertThat(parallel.events).isEqualTo(sequential.events);
-      }
+      assertThat(sameAsSequential("truncated-" + cut, gz, 2).failure).contains("unexpected end");
     }
   }
 
@@ -119,10 +106,7 @@ class SpeculativeDecodingTest {
       members.add(GzipProducers.jdk(payload, 6, 0, off, Math.min(150_000, payload.length - off)));
     }
     byte[] gz = GzipProducers.concat(members.toArray(new byte[0][]));
-    Path file = write("members", gz);
-    try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, 2, STRETCH, true)) {
-      assertThat(decode(gz, s).events).isEqualTo(decode(gz, null).events);
-    }
+    sameAsSequential("members", gz, 2);
   }
 
   @Test
@@ -130,13 +114,7 @@ class SpeculativeDecodingTest {
     // The second member starts with a match reaching back before it; a worker cannot tell.
     byte[] text = GzipProducers.payload(5, 600_000);
     byte[] gz = GzipProducers.concat(GzipProducers.jdk(text, 6, 0), GzipProducers.jdk(text, 6, 0));
-    Path file = write("two-members", gz);
-    Outcome sequential = decode(gz, null);
-    try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, 1, STRETCH, true)) {
-      Outcome parallel = decode(gz, s);
-      assertThat(parallel.events).isEqualTo(sequential.events);
-      assertThat(parallel.failure).isEqualTo(sequential.failure);
-    }
+    sameAsSequential("two-members", gz, 1);
   }
 
   @Test
@@ -150,6 +128,21 @@ class SpeculativeDecodingTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> used.speculate(s))
           .isInstanceOf(IllegalStateException.class);
     }
+  }
+
+  /**
+   * Decodes {@code gz} alone and with {@code workers} patient workers over small stretches,
+   * asserts both report the same events and failure, and returns what decoding alone reported.
+   */
+  private static Outcome sameAsSequential(String name, byte[] gz, int workers) throws IOException {
+    Path file = write(name, gz);
+    Outcome sequential = decode(gz, null);
+    try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, workers, STRETCH, true)) {
+      Outcome parallel = decode(gz, s);
+      assertThat(parallel.failure).as(name).isEqualTo(sequential.failure);
+      assertThat(parallel.events).as(name).isEqualTo(sequential.events);
+    }
+    return sequential;
   }
 
   private static Path write(String name, byte[] gz) throws IOException {
