@@ -7,43 +7,45 @@ import dev.soci.ztoc.Ztoc;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
 
-/** The options {@code soci create} and {@code soci convert} share. */
+/** The options {@code soci create} and {@code soci convert} share, and their values once given. */
 final class BuildOptions {
-  @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout directory.")
-  Path layout;
+  static final List<OptionSpec> OPTIONS = List.of(
+      OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
+      OptionSpec.value("--image", "REF", "The image: a tag of the layout's index.json, or a digest.").asRequired(),
+      OptionSpec.value("--span-size", "BYTES", "Span size of the zTOCs (default: {default}).").withDefault("4194304"),
+      OptionSpec.value("--min-layer-size", "BYTES", "Layers smaller than this get no zTOC (default: {default}).")
+          .withDefault("10485760"),
+      OptionSpec.value("-p, --platform", "PLATFORM", "A platform to index, e.g. linux/arm64 (repeatable; default:"
+          + " the image's own platform for a single-platform image, else the host's).").asRepeatable(),
+      OptionSpec.flag("--all-platforms", "Index every platform of the image."),
+      OptionSpec.value("--build-tool-identifier", "S",
+          "Build tool identifier recorded in the zTOCs and the index (default: {default}).")
+          .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
+      OptionSpec.value("--parallelism", "N", "zTOCs built at once (default: {default}).").withDefault("2"),
+      OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
 
-  @Option(names = "--image", required = true, paramLabel = "REF",
-      description = "The image: a tag of the layout's index.json, or a digest.")
-  String image;
+  final Path layout;
+  final String image;
+  final boolean quiet;
+  private final long spanSize;
+  private final long minLayerSize;
+  private final List<String> platforms;
+  private final boolean allPlatforms;
+  private final String buildTool;
+  private final int parallelism;
 
-  @Option(names = "--span-size", paramLabel = "BYTES", defaultValue = "4194304",
-      description = "Span size of the zTOCs (default: ${DEFAULT-VALUE}).")
-  long spanSize;
-
-  @Option(names = "--min-layer-size", paramLabel = "BYTES", defaultValue = "10485760",
-      description = "Layers smaller than this get no zTOC (default: ${DEFAULT-VALUE}).")
-  long minLayerSize;
-
-  @Option(names = {"-p", "--platform"}, paramLabel = "PLATFORM",
-      description = "A platform to index, e.g. linux/arm64 (repeatable; default: the image's own platform for a"
-          + " single-platform image, else the host's).")
-  List<String> platforms = new ArrayList<>();
-
-  @Option(names = "--all-platforms", description = "Index every platform of the image.")
-  boolean allPlatforms;
-
-  @Option(names = "--build-tool-identifier", paramLabel = "S", defaultValue = Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER,
-      description = "Build tool identifier recorded in the zTOCs and the index (default: ${DEFAULT-VALUE}).")
-  String buildTool;
-
-  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-      description = "zTOCs built at once (default: ${DEFAULT-VALUE}).")
-  int parallelism;
-
-  @Option(names = {"-q", "--quiet"}, description = "Print only the resulting digests.")
-  boolean quiet;
+  BuildOptions(Arguments a) {
+    layout = a.path("--layout");
+    image = a.value("--image");
+    spanSize = a.longValue("--span-size");
+    minLayerSize = a.longValue("--min-layer-size");
+    platforms = a.values("--platform");
+    allPlatforms = a.flag("--all-platforms");
+    buildTool = a.value("--build-tool-identifier");
+    parallelism = a.intValue("--parallelism");
+    quiet = a.flag("--quiet");
+  }
 
   PlatformSelection selection() {
     if (allPlatforms && !platforms.isEmpty()) {

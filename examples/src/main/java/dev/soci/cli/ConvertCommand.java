@@ -2,25 +2,23 @@ package dev.soci.cli;
 
 import dev.soci.core.index.ConvertResult;
 import dev.soci.core.index.IndexResult;
+import dev.soci.oci.Annotations;
 import dev.soci.oci.layout.OciLayout;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code soci convert --layout DIR --image REF --to REF2}: a SOCI-enabled image, in place. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
-    description = {"Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2"
-        + " and an image index linking them to the annotated image manifests), tagged REF2 in the same layout.",
-        "The original tag keeps pointing at the original image."})
-final class ConvertCommand implements Callable<Integer> {
-  @Mixin BuildOptions options;
+final class ConvertCommand {
+  static final CommandSpec SPEC = CommandSpec.command("convert", ConvertCommand::run,
+      "Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2 and an image index"
+          + " linking them to the annotated image manifests), tagged REF2 in the same layout.",
+      "The original tag keeps pointing at the original image.")
+      .options(BuildOptions.OPTIONS)
+      .options(OptionSpec.value("--to", "REF2", "The tag to give the converted image.").asRequired());
 
-  @Option(names = "--to", required = true, paramLabel = "REF2", description = "The tag to give the converted image.")
-  String to;
+  private ConvertCommand() {}
 
-  @Override
-  public Integer call() throws Exception {
+  static int run(Arguments a) throws Exception {
+    BuildOptions options = new BuildOptions(a);
+    String to = a.value("--to");
     ConsoleProgress progress = new ConsoleProgress(options.quiet);
     OciLayout layout = OciLayout.open(options.layout);
     ConvertResult r;
@@ -34,8 +32,8 @@ final class ConvertCommand implements Callable<Integer> {
     } else {
       for (IndexResult i : r.indexes()) {
         System.out.println("soci index " + i.descriptor().digest() + " (v2, " + i.platform() + ", "
-            + i.descriptor().size() + " bytes) for image manifest " + i.descriptor().annotation(
-                dev.soci.oci.Annotations.SOCI_IMAGE_MANIFEST_DIGEST));
+            + i.descriptor().size() + " bytes) for image manifest "
+            + i.descriptor().annotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST));
       }
       System.out.println("converted image " + to + " -> " + r.imageIndex().digest() + " (" + r.imageIndex().size()
           + " bytes)");

@@ -3,20 +3,19 @@ package dev.soci.cli;
 import dev.soci.core.index.CreateResult;
 import dev.soci.core.index.IndexResult;
 import dev.soci.oci.layout.OciLayout;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code soci create --layout DIR --image REF}: v1 SOCI indexes, as upstream {@code soci create}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
-    description = {"Build SOCI index manifests v1 (with subject) for an image in an OCI image layout.",
-        "Prints a line per layer as upstream does, then the index of each platform. The indexes are listed,"
-            + " untagged, in the layout's index.json; the image itself is not changed."})
-final class CreateCommand implements Callable<Integer> {
-  @Mixin BuildOptions options;
+final class CreateCommand {
+  static final CommandSpec SPEC = CommandSpec.command("create", CreateCommand::run,
+      "Build SOCI index manifests v1 (with subject) for an image in an OCI image layout.",
+      "Prints a line per layer as upstream does, then the index of each platform. The indexes are listed, untagged,"
+          + " in the layout's index.json; the image itself is not changed.")
+      .options(BuildOptions.OPTIONS);
 
-  @Override
-  public Integer call() throws Exception {
+  private CreateCommand() {}
+
+  static int run(Arguments a) throws Exception {
+    BuildOptions options = new BuildOptions(a);
     ConsoleProgress progress = new ConsoleProgress(options.quiet);
     OciLayout layout = OciLayout.open(options.layout);
     CreateResult r;

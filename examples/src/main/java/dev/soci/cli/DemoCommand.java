@@ -14,32 +14,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code soci demo}: builds the zTOC of a small built-in sample layer (or of {@code --layer}),
  * then extracts one file through it and says how few compressed bytes that took.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Index a built-in sample layer and read one file lazily through its zTOC.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand {
   static final String SAMPLE = "sample-layer.tar.gz";
 
-  @Option(names = "--layer", paramLabel = "PATH", description = "Use this layer instead of the built-in sample.")
-  Path layer;
+  static final CommandSpec SPEC = CommandSpec.command("demo", DemoCommand::run,
+      "Index a built-in sample layer and read one file lazily through its zTOC.")
+      .options(OptionSpec.value("--layer", "PATH", "Use this layer instead of the built-in sample."),
+          OptionSpec.value("--file", "NAME", "File to extract (default: {default}, a symlink to app/config.json).")
+              .withDefault("app/current"),
+          OptionSpec.value("--span-size", "BYTES", "Span size for the demo zTOC (default: {default}).")
+              .withDefault("262144"));
 
-  @Option(names = "--file", paramLabel = "NAME", defaultValue = "app/current",
-      description = "File to extract (default: ${DEFAULT-VALUE}, a symlink to app/config.json).")
-  String file;
+  private DemoCommand() {}
 
-  @Option(names = "--span-size", paramLabel = "BYTES", defaultValue = "262144",
-      description = "Span size for the demo zTOC (default: ${DEFAULT-VALUE}).")
-  long spanSize;
-
-  @Override
-  public Integer call() throws IOException {
+  static int run(Arguments a) throws IOException {
+    Path layer = a.path("--layer");
+    String file = a.value("--file");
+    long spanSize = a.longValue("--span-size");
     PrintStream out = System.out;
     byte[] blob;
     String label;

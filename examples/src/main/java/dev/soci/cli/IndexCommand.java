@@ -15,15 +15,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code soci index list|info|rm --layout DIR}. */
-@Command(name = "index", mixinStandardHelpOptions = true, description = "List, show and remove SOCI indexes of an OCI image layout.",
-    subcommands = {IndexCommand.ListIndexes.class, IndexCommand.Info.class, IndexCommand.Remove.class})
 final class IndexCommand {
+  private static final OptionSpec LAYOUT = OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired();
+
+  static final CommandSpec LIST = CommandSpec.command("list", IndexCommand::list,
+      "List the SOCI indexes of the layout, newest first, as upstream's table.")
+      .aliases("ls")
+      .options(LAYOUT, OptionSpec.value("--ref", "REF", "Only the indexes of this image (tag or digest)."),
+          OptionSpec.value("-p, --platform", "PLATFORM", "Only this platform (repeatable).").asRepeatable(),
+          OptionSpec.flag("-q, --quiet", "Print only the digests."));
+
+  static final CommandSpec INFO = CommandSpec.command("info", IndexCommand::info,
+      "Print a SOCI index of the layout as indented JSON (members and escapes as stored).")
+      .parameters(ParameterSpec.required("DIGEST", "The index digest."))
+      .options(LAYOUT);
+
+  static final CommandSpec REMOVE = CommandSpec.command("rm", IndexCommand::remove,
+      "Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the zTOCs nothing else"
+          + " uses. Image blobs are never deleted.")
+      .aliases("remove")
+      .parameters(ParameterSpec.variadic("DIGEST", "Index digests."))
+      .options(LAYOUT, OptionSpec.value("--ref", "REF", "Remove every v1 index of this image."));
+
+  static final CommandSpec SPEC = CommandSpec.group("index", "List, show and remove SOCI indexes of an OCI image layout.",
+      LIST, INFO, REMOVE);
+
+  private IndexCommand() {}
 
   static Digest digest(String s) {
     try {
@@ -72,123 +91,85 @@ final class IndexCommand {
   }
 
   /** {@code soci index list}. */
-  @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
-      description = "List the SOCI indexes of the layout, newest first, as upstream's table.")
-  static final class ListIndexes implements Callable<Integer> {
-    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
-    Path layout;
-
-    @Option(names = "--ref", paramLabel = "REF", description = "Only the indexes of this image (tag or digest).")
-    String ref;
-
-    @Option(names = {"-p", "--platform"}, paramLabel = "PLATFORM", description = "Only this platform (repeatable).")
-    List<String> platform = new ArrayList<>();
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the digests.")
-    boolean quiet;
-
-    @Override
-    public Integer call() throws IOException {
-      SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(layout));
-      List<Platform> ps = platforms(platform);
-      List<IndexEntry> entries;
-      if (ref != null) {
-        entries = forImage(catalog, ref, ps);
-      } else if (!ps.isEmpty()) {
-        entries = catalog.indexes().stream()
-            .filter(e -> e.platform() != null && ps.stream().anyMatch(p -> p.normalize().matches(e.platform())))
-            .toList();
-      } else {
-        entries = catalog.indexes();
-      }
-      StringBuilder sb = new StringBuilder();
-      if (quiet) {
-        entries.forEach(e -> sb.append(e.descriptor().digest()).append('\n'));
-      } else {
-        Instant now = Instant.now();
-        List<List<String>> rows = new ArrayList<>();
-        for (IndexEntry e : entries) {
-          List<String> refs = e.imageRefs().isEmpty() ? List.of("") : e.imageRefs();
-          for (String r : refs) {
-            rows.add(List.of(e.descriptor().digest().toString(), Long.toString(e.descriptor().size()), r,
-                e.platformText(), e.descriptor().mediaType(), e.version().toString(), ago(e.created(), now)));
-          }
-        }
-        sb.append(Tables.format(List.of("DIGEST", "SIZE", "IMAGE REF", "PLATFORM", "MEDIA TYPE", "MANIFEST VERSION",
-            "CREATED"), rows));
-      }
-      System.out.print(sb);
-      System.out.flush();
-      return 0;
+  static int list(Arguments a) throws IOException {
+    String ref = a.value("--ref");
+    boolean quiet = a.flag("--quiet");
+    SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(a.path("--layout")));
+    List<Platform> ps = platforms(a.values("--platform"));
+    List<IndexEntry> entries;
+    if (ref != null) {
+      entries = forImage(catalog, ref, ps);
+    } else if (!ps.isEmpty()) {
+      entries = catalog.indexes().stream()
+          .filter(e -> e.platform() != null && ps.stream().anyMatch(p -> p.normalize().matches(e.platform())))
+          .toList();
+    } else {
+      entries = catalog.indexes();
     }
+    StringBuilder sb = new StringBuilder();
+    if (quiet) {
+      entries.forEach(e -> sb.append(e.descriptor().digest()).append('\n'));
+    } else {
+      Instant now = Instant.now();
+      List<List<String>> rows = new ArrayList<>();
+      for (IndexEntry e : entries) {
+        List<String> refs = e.imageRefs().isEmpty() ? List.of("") : e.imageRefs();
+        for (String r : refs) {
+          rows.add(List.of(e.descriptor().digest().toString(), Long.toString(e.descriptor().size()), r,
+              e.platformText(), e.descriptor().mediaType(), e.version().toString(), ago(e.created(), now)));
+        }
+      }
+      sb.append(Tables.format(List.of("DIGEST", "SIZE", "IMAGE REF", "PLATFORM", "MEDIA TYPE", "MANIFEST VERSION",
+          "CREATED"), rows));
+    }
+    System.out.print(sb);
+    System.out.flush();
+    return 0;
   }
 
   /** {@code soci index info DIGEST}. */
-  @Command(name = "info", mixinStandardHelpOptions = true,
-      description = "Print a SOCI index of the layout as indented JSON (members and escapes as stored).")
-  static final class Info implements Callable<Integer> {
-    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
-    Path layout;
-
-    @Parameters(index = "0", paramLabel = "DIGEST", description = "The index digest.")
-    String digest;
-
-    @Override
-    public Integer call() throws IOException {
-      Digest d = digest(digest);
-      OciLayout l = OciLayout.open(layout);
-      SociIndexCatalog catalog = SociIndexCatalog.scan(l);
-      IndexEntry e = catalog.index(d).orElse(null);
-      if (e == null) {
-        if (catalog.isZtoc(d)) {
-          throw new SociIndexException("the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\" command"
-              + " to get detailed info of ztoc");
-        }
-        throw new SociIndexException("no SOCI index with digest " + d + " in " + layout);
+  static int info(Arguments a) throws IOException {
+    Path layout = a.path("--layout");
+    Digest d = digest(a.parameter(0));
+    OciLayout l = OciLayout.open(layout);
+    SociIndexCatalog catalog = SociIndexCatalog.scan(l);
+    IndexEntry e = catalog.index(d).orElse(null);
+    if (e == null) {
+      if (catalog.isZtoc(d)) {
+        throw new SociIndexException("the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\" command"
+            + " to get detailed info of ztoc");
       }
-      System.out.write(OciJson.indent(l.readBlob(e.descriptor(), l.decoder().maxDocumentSize())));
-      System.out.flush();
-      return 0;
+      throw new SociIndexException("no SOCI index with digest " + d + " in " + layout);
     }
+    System.out.write(OciJson.indent(l.readBlob(e.descriptor(), l.decoder().maxDocumentSize())));
+    System.out.flush();
+    return 0;
   }
 
   /** {@code soci index rm DIGEST... | --ref REF}. */
-  @Command(name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
-      description = {"Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the"
-          + " zTOCs nothing else uses. Image blobs are never deleted."})
-  static final class Remove implements Callable<Integer> {
-    @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
-    Path layout;
-
-    @Option(names = "--ref", paramLabel = "REF", description = "Remove every v1 index of this image.")
-    String ref;
-
-    @Parameters(paramLabel = "DIGEST", arity = "0..*", description = "Index digests.")
-    List<String> digests = new ArrayList<>();
-
-    @Override
-    public Integer call() throws IOException {
-      if ((ref == null) == digests.isEmpty()) {
-        throw new IllegalArgumentException("give either index digests or --ref, not both and not neither");
-      }
-      OciLayout l = OciLayout.open(layout);
-      Set<Digest> targets = new LinkedHashSet<>();
-      if (ref != null) {
-        for (IndexEntry e : forImage(SociIndexCatalog.scan(l), ref, List.of())) {
-          if (e.listed()) {
-            targets.add(e.descriptor().digest());
-          }
-        }
-      } else {
-        digests.forEach(s -> targets.add(digest(s)));
-      }
-      List<Digest> deleted = SociIndexCatalog.remove(l, targets);
-      for (Digest d : targets) {
-        System.out.println("removed soci index " + d);
-      }
-      System.out.println("deleted " + deleted.size() + " blob" + (deleted.size() == 1 ? "" : "s"));
-      System.out.flush();
-      return 0;
+  static int remove(Arguments a) throws IOException {
+    String ref = a.value("--ref");
+    List<String> digests = a.parametersFrom(0);
+    if ((ref == null) == digests.isEmpty()) {
+      throw new IllegalArgumentException("give either index digests or --ref, not both and not neither");
     }
+    OciLayout l = OciLayout.open(a.path("--layout"));
+    Set<Digest> targets = new LinkedHashSet<>();
+    if (ref != null) {
+      for (IndexEntry e : forImage(SociIndexCatalog.scan(l), ref, List.of())) {
+        if (e.listed()) {
+          targets.add(e.descriptor().digest());
+        }
+      }
+    } else {
+      digests.forEach(s -> targets.add(digest(s)));
+    }
+    List<Digest> deleted = SociIndexCatalog.remove(l, targets);
+    for (Digest d : targets) {
+      System.out.println("removed soci index " + d);
+    }
+    System.out.println("deleted " + deleted.size() + " blob" + (deleted.size() == 1 ? "" : "s"));
+    System.out.flush();
+    return 0;
   }
 }

@@ -1,21 +1,17 @@
 package dev.soci.cli;
 
-import java.io.PrintWriter;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 /**
  * The {@code soci} command line: zTOC creation and inspection, file extraction through a zTOC,
- * and a demo on built-in sample data. Errors print one line {@code error: ...} on stderr and
- * exit non-zero; {@code --debug} adds the stack trace.
+ * SOCI indexes of OCI image layouts, and a demo on built-in sample data. Errors print one line
+ * {@code error: ...} on stderr and exit non-zero; {@code --debug} adds the stack trace.
  */
-@Command(name = "soci", mixinStandardHelpOptions = true, version = "soci-java 0.1.0",
-    description = "Seekable OCI (SOCI) tools in pure Java.",
-    subcommands = {ZtocCommand.class, DemoCommand.class, CreateCommand.class, ConvertCommand.class, IndexCommand.class})
 public final class SociCommand {
-  @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
-  boolean debug;
+  static final String VERSION = "soci-java 0.1.0";
+
+  static final CommandSpec SPEC = CommandSpec.group("soci", "Seekable OCI (SOCI) tools in pure Java.",
+      ZtocCommand.SPEC, DemoCommand.SPEC, CreateCommand.SPEC, ConvertCommand.SPEC, IndexCommand.SPEC);
+
+  private SociCommand() {}
 
   /** Runs the CLI and exits with its status. */
   public static void main(String[] args) {
@@ -24,24 +20,7 @@ public final class SociCommand {
 
   /** Runs the CLI and returns its exit status (for tests and embedding). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new SociCommand());
-    boolean debug = java.util.Arrays.asList(args).contains("--debug");
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      err.println("error: " + describe(e));
-      if (debug) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return 1;
-    });
-    cli.setParameterExceptionHandler((e, a) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("error: " + e.getMessage() + " (see --help)");
-      err.flush();
-      return 2;
-    });
-    return cli.execute(args);
+    return new Cli(SPEC, VERSION).execute(args);
   }
 
   static String describe(Throwable e) {

@@ -6,32 +6,25 @@ import dev.soci.core.index.SociIndexException;
 import dev.soci.oci.Digest;
 import dev.soci.oci.layout.OciLayout;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code soci ztoc list --layout DIR}. */
-@Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
-    description = "List the zTOCs of the SOCI indexes in an OCI image layout, sorted by digest, as upstream's table.")
-final class ZtocListCommand implements Callable<Integer> {
-  @Option(names = "--layout", required = true, paramLabel = "DIR", description = "The OCI image layout.")
-  Path layout;
+final class ZtocListCommand {
+  static final CommandSpec SPEC = CommandSpec.command("list", ZtocListCommand::run,
+      "List the zTOCs of the SOCI indexes in an OCI image layout, sorted by digest, as upstream's table.")
+      .aliases("ls")
+      .options(OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired(),
+          OptionSpec.value("--ztoc-digest", "DIGEST", "Only this zTOC."),
+          OptionSpec.value("--image-ref", "REF", "Only the zTOCs of this image's indexes."),
+          OptionSpec.flag("-q, --quiet", "Print only the digests."));
 
-  @Option(names = "--ztoc-digest", paramLabel = "DIGEST", description = "Only this zTOC.")
-  String ztocDigest;
+  private ZtocListCommand() {}
 
-  @Option(names = "--image-ref", paramLabel = "REF", description = "Only the zTOCs of this image's indexes.")
-  String imageRef;
-
-  @Option(names = {"-q", "--quiet"}, description = "Print only the digests.")
-  boolean quiet;
-
-  @Override
-  public Integer call() throws IOException {
-    SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(layout));
+  static int run(Arguments a) throws IOException {
+    String imageRef = a.value("--image-ref");
+    String ztocDigest = a.value("--ztoc-digest");
+    SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(a.path("--layout")));
     List<ZtocEntry> ztocs = imageRef == null ? catalog.ztocs()
         : SociIndexCatalog.ztocsOf(IndexCommand.forImage(catalog, imageRef, List.of()));
     if (ztocDigest != null) {
@@ -42,7 +35,7 @@ final class ZtocListCommand implements Callable<Integer> {
       }
     }
     StringBuilder sb = new StringBuilder();
-    if (quiet) {
+    if (a.flag("--quiet")) {
       ztocs.forEach(z -> sb.append(z.digest()).append('\n'));
     } else {
       List<List<String>> rows = new ArrayList<>();
