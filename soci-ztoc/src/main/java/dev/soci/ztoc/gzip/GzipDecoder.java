@@ -360,7 +360,7 @@ public final class GzipDecoder {
   }
 
   private boolean splice(SpeculativeChunk c) throws IOException {
-    byte[] startWindow = Arrays.copyOfRange(win, pos - WSIZE, pos);
+    byte[] resolution = SpeculativeChunk.resolutionTable(win, pos);
     int done = 0;
     for (int k = 0; k < c.boundaryCount; k++) {
       int end = c.boundaryOuts[k];
@@ -369,7 +369,7 @@ public final class GzipDecoder {
           flush();
         }
         int n = Math.min(end - done, WIN_LIMIT - pos);
-        c.copyResolved(done, n, startWindow, win, pos);
+        c.copyResolved(done, n, resolution, win, pos);
         pos += n;
         done += n;
       }
