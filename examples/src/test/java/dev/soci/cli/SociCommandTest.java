@@ -23,6 +23,11 @@ class SociCommandTest {
   }
 
   static Result run(String... args) {
+    return capture(() -> SociCommand.run(args));
+  }
+
+  /** Runs {@code command} with stdout and stderr captured. */
+  static Result capture(java.util.function.IntSupplier command) {
     PrintStream savedOut = System.out;
     PrintStream savedErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -30,7 +35,7 @@ class SociCommandTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = SociCommand.run(args);
+      int code = command.getAsInt();
       System.out.flush();
       return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     } finally {
