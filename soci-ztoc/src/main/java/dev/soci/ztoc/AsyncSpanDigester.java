@@ -1,5 +1,7 @@
 package dev.soci.ztoc;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeoutException;
  * Runs a {@link SpanDigester} on its own thread, so that SHA-256 of the compressed bytes runs on
  * one core while inflation runs on another. Calls are queued in order (the digester's results
  * depend only on call order) with back-pressure: a bounded queue and a fixed pool of buffers.
+ * An optional tap receives every byte on the same thread, after the span digests.
  */
 final class AsyncSpanDigester implements AutoCloseable {
   private static final int BUFFERS = 32;
@@ -28,9 +31,11 @@ final class AsyncSpanDigester implements AutoCloseable {
   private final int bufferSize;
   private final CompletableFuture<List<String>> result = new CompletableFuture<>();
   private final Thread worker;
+  private final OutputStream tap;
 
-  AsyncSpanDigester(int maxLookahead, int bufferSize) {
+  AsyncSpanDigester(int maxLookahead, int bufferSize, OutputStream tap) {
     this.bufferSize = bufferSize;
+    this.tap = tap;
     for (int i = 0; i < BUFFERS; i++) {
       free.add(new byte[bufferSize]);
     }
@@ -46,6 +51,9 @@ final class AsyncSpanDigester implements AutoCloseable {
         Object item = queue.take();
         if (item instanceof Chunk c) {
           digester.update(c.buf(), 0, c.len());
+          if (tap != null) {
+            tap.write(c.buf(), 0, c.len());
+          }
           free.put(c.buf());
         } else if (item instanceof SpanStart s) {
           digester.startSpan(s.start(), s.previousEnd());
@@ -57,7 +65,7 @@ final class AsyncSpanDigester implements AutoCloseable {
           return;
         }
       }
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | IOException e) {
       result.completeExceptionally(e);
     } catch (RuntimeException | Error e) {
       result.completeExceptionally(e);

@@ -14,6 +14,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -140,9 +141,19 @@ public final class ZtocBuilder {
 
   /** Builds the zTOC of the layer blob at {@code layer}. */
   public Ztoc build(Path layer) throws IOException {
+    return build(layer, null);
+  }
+
+  /**
+   * Builds the zTOC of the layer blob at {@code layer} and writes every byte of the blob, in
+   * order, to {@code tap} as well, so that a caller can check the blob's digest without reading it
+   * a second time. For a gzip layer the tap runs on the thread that hashes spans, beside
+   * inflation. The tap is not closed; an exception it throws fails the build.
+   */
+  public Ztoc build(Path layer, OutputStream tap) throws IOException {
     long size = Files.size(layer);
     try (InputStream in = Files.newInputStream(layer)) {
-      Ztoc z = build(in, size, layer);
+      Ztoc z = build(in, size, layer, tap);
       if (z.compressedArchiveSize() != size) {
         throw new ZtocException("layer " + layer + " changed while it was read (" + size + " bytes before, "
             + z.compressedArchiveSize() + " read)");
@@ -153,20 +164,20 @@ public final class ZtocBuilder {
 
   /** Builds the zTOC of a layer read from {@code layer} to its end (not closed here). */
   public Ztoc build(InputStream layer) throws IOException {
-    return build(layer, -1, null);
+    return build(layer, -1, null, null);
   }
 
-  private Ztoc build(InputStream layer, long knownSize, Path file) throws IOException {
+  private Ztoc build(InputStream layer, long knownSize, Path file, OutputStream tap) throws IOException {
     BufferedInputStream in = new BufferedInputStream(layer, 1 << 16);
     CompressionAlgorithm algorithm = compression != null ? compression : detect(in);
     if (algorithm != CompressionAlgorithm.GZIP) {
-      return buildTar(in, knownSize);
+      return buildTar(in, knownSize, tap);
     }
     if (!speculate(file, knownSize)) {
-      return buildGzip(in, knownSize, null);
+      return buildGzip(in, knownSize, null, tap);
     }
     try (SpeculativeDecoding speculation = SpeculativeDecoding.start(file, knownSize, parallelism - 1)) {
-      return buildGzip(in, knownSize, speculation);
+      return buildGzip(in, knownSize, speculation, tap);
     }
   }
 
@@ -190,9 +201,10 @@ public final class ZtocBuilder {
     return CompressionAlgorithm.UNCOMPRESSED;
   }
 
-  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation) throws IOException {
+  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation, OutputStream tap)
+      throws IOException {
     try (AsyncSpanDigester digester = new AsyncSpanDigester(GzipDecoder.INPUT_BUFFER_SIZE,
-        GzipDecoder.INPUT_BUFFER_SIZE)) {
+        GzipDecoder.INPUT_BUFFER_SIZE, tap)) {
       return buildGzip(source, knownSize, speculation, digester);
     }
   }
@@ -244,7 +256,7 @@ public final class ZtocBuilder {
         .build();
   }
 
-  private Ztoc buildTar(InputStream source, long knownSize) throws IOException {
+  private Ztoc buildTar(InputStream source, long knownSize, OutputStream tap) throws IOException {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be > 0 for an uncompressed layer, got " + spanSize);
     }
@@ -258,6 +270,9 @@ public final class ZtocBuilder {
         tar.write(buf, 0, n);
       }
       digester.update(buf, 0, n);
+      if (tap != null) {
+        tap.write(buf, 0, n);
+      }
       size += n;
       progress.onProgress(size, knownSize);
     }

@@ -80,6 +80,34 @@ class ParallelBuildTest {
   }
 
   @Test
+  void theTapSeesEveryByteOnceInOrder() throws IOException {
+    byte[] sequential = ZtocBuilder.withDefaults().parallelism(1).build(layer).encode();
+    for (int threads : new int[] {1, 2}) {
+      ByteArrayOutputStream tap = new ByteArrayOutputStream();
+      byte[] built = ZtocBuilder.withDefaults().parallelism(threads).build(layer, tap).encode();
+      assertThat(built).as("%d threads", threads).isEqualTo(sequential);
+      assertThat(tap.toByteArray()).as("%d threads", threads).isEqualTo(Files.readAllBytes(layer));
+    }
+  }
+
+  @Test
+  void aTapThatFailsFailsTheBuild() {
+    java.io.OutputStream broken = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("disk full");
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        throw new IOException("disk full");
+      }
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZtocBuilder.withDefaults().build(layer, broken))
+        .isInstanceOf(ZtocException.class).hasMessageContaining("disk full");
+  }
+
+  @Test
   void sameZtocWithOneAndWithSeveralThreads() throws IOException {
     byte[] sequential = ZtocBuilder.withDefaults().parallelism(1).build(layer).encode();
     for (int threads : new int[] {2, 4, 2}) { // later rounds run JIT-compiled: workers start early

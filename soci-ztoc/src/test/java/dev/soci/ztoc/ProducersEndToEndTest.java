@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -81,6 +82,23 @@ class ProducersEndToEndTest {
     makeLayers();
     return layers.entrySet().stream().flatMap(e -> Stream.of(65536L, 1L << 20)
         .map(span -> Arguments.of(e.getKey(), span)));
+  }
+
+  static Stream<String> producers() throws IOException {
+    makeLayers();
+    return layers.keySet().stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("producers")
+  void aFileBuildsTheSameZtocAndTapsEveryByte(String producer) throws Exception {
+    byte[] blob = layers.get(producer);
+    Path file = Files.createTempFile(tmp, producer, ".layer");
+    Files.write(file, blob);
+    ByteArrayOutputStream tap = new ByteArrayOutputStream();
+    byte[] fromFile = ZtocBuilder.withDefaults().spanSize(65536).build(file, tap).encode();
+    assertThat(fromFile).isEqualTo(ZtocBuilder.withDefaults().spanSize(65536).build(new ByteArrayInputStream(blob)).encode());
+    assertThat(tap.toByteArray()).isEqualTo(blob);
   }
 
   @ParameterizedTest(name = "{0} span {1}")

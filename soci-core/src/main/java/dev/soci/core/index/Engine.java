@@ -3,6 +3,7 @@ package dev.soci.core.index;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.Digester;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDocumentException;
@@ -10,6 +11,7 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.oci.SociIndex;
+import dev.soci.oci.layout.OciLayoutException;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
@@ -17,7 +19,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -284,7 +288,10 @@ final class Engine {
     if (!toBuild.isEmpty()) {
       AtomicLong done = new AtomicLong();
       long totalBytes = total;
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallelism(), toBuild.size()), r -> {
+      int builds = Math.min(options.parallelism(), toBuild.size());
+      // Processors the concurrent builds leave over inflate single large layers in parallel.
+      int threadsPerBuild = Math.max(1, Runtime.getRuntime().availableProcessors() / builds);
+      ExecutorService pool = Executors.newFixedThreadPool(builds, r -> {
         Thread t = new Thread(r, "soci-ztoc-build");
         t.setDaemon(true);
         return t;
@@ -293,7 +300,7 @@ final class Engine {
         List<Future<Descriptor>> futures = new ArrayList<>();
         for (int i : toBuild) {
           Plan p = plans.get(i);
-          futures.add(pool.submit(() -> buildZtoc(p, done, totalBytes)));
+          futures.add(pool.submit(() -> buildZtoc(p, done, totalBytes, threadsPerBuild)));
         }
         List<IOException> errors = new ArrayList<>();
         for (int k = 0; k < futures.size(); k++) {
@@ -335,18 +342,63 @@ final class Engine {
     return out;
   }
 
-  private Descriptor buildZtoc(Plan p, AtomicLong done, long total) throws IOException {
+  private Descriptor buildZtoc(Plan p, AtomicLong done, long total, int threads) throws IOException {
     ZtocBuilder builder = ZtocBuilder.withDefaults()
         .spanSize(options.spanSize())
         .buildToolIdentifier(options.buildToolIdentifier())
         .compression(p.algorithm)
-        .zone(options.zone());
+        .zone(options.zone())
+        .parallelism(threads);
+    Path file = store.file(p.layer);
     Ztoc ztoc;
-    try (InputStream in = new ProgressStream(store.open(p.layer), done, total)) {
-      ztoc = builder.build(in);
-      in.transferTo(OutputStreamNull.INSTANCE); // read to the end so that the digest is checked
+    if (file != null) {
+      ztoc = buildFromFile(builder, p.layer, file, done, total);
+    } else {
+      try (InputStream in = new ProgressStream(store.open(p.layer), done, total)) {
+        ztoc = builder.build(in);
+        in.transferTo(OutputStreamNull.INSTANCE); // read to the end so that the digest is checked
+      }
     }
     return store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
+  }
+
+  /**
+   * Builds from the blob's file, which may then be inflated by several threads; the blob's
+   * digest is computed from the same single read (on the thread that hashes spans) and checked
+   * before the zTOC is used.
+   */
+  private Ztoc buildFromFile(ZtocBuilder builder, Descriptor layer, Path file, AtomicLong done, long total)
+      throws IOException {
+    Digester digester = Digester.of(layer.digest().algorithm());
+    long[] reported = {0};
+    // A cancelled build stops at its next read: the file channel closes when its thread is interrupted.
+    Ztoc ztoc = builder.progress((n, size) -> {
+      long now = done.addAndGet(n - reported[0]);
+      reported[0] = n;
+      synchronized (listener) {
+        listener.onProgress(now, total);
+      }
+    }).build(file, new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        digester.update(b, off, len);
+      }
+    });
+    long read = digester.count();
+    Digest actual = digester.digest();
+    if (read != layer.size()) {
+      throw new OciLayoutException(file, file + ": blob has " + read + " bytes, its descriptor gives " + layer.size());
+    }
+    if (!actual.equals(layer.digest())) {
+      throw new OciLayoutException(file, file + ": blob content has digest " + actual + ", expected "
+          + layer.digest());
+    }
+    return ztoc;
   }
 
   private final class ProgressStream extends FilterInputStream {

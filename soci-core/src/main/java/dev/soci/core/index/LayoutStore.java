@@ -8,6 +8,9 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.layout.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 
 /** A {@link Store} over an image layout, writing through a transaction. */
 final class LayoutStore implements Store {
@@ -43,6 +46,16 @@ final class LayoutStore implements Store {
   @Override
   public InputStream open(Descriptor d) throws IOException {
     return layout.openBlob(d);
+  }
+
+  @Override
+  public Path file(Descriptor d) {
+    Path f = layout.blobPath(d.digest());
+    try {
+      return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.size(f) == d.size() ? f : null;
+    } catch (IOException e) {
+      return null; // open() reports it
+    }
   }
 
   @Override

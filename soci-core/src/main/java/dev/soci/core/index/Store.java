@@ -6,6 +6,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 
 /**
  * Where the builder reads an image and writes SOCI artifacts: an OCI image layout in production
@@ -28,6 +29,16 @@ interface Store {
 
   /** The blob of {@code d} as a stream verified at its end. */
   InputStream open(Descriptor d) throws IOException;
+
+  /**
+   * The file that holds the blob of {@code d}, not yet verified, when the store keeps blobs as
+   * files and this one has the descriptor's size; otherwise {@code null} (then use {@link #open}).
+   * A zTOC built from the file can be inflated by several threads, and the caller checks the
+   * digest of what it read.
+   */
+  default Path file(Descriptor d) {
+    return null;
+  }
 
   /** Stores {@code content}; returns {@code {mediaType, digest, size}}. */
   Descriptor write(String mediaType, byte[] content) throws IOException;

@@ -348,6 +348,54 @@ class LayoutIndexTest {
   }
 
   @Test
+  void aLargeLayerBuildsFromItsFileWithTheSameZtocAndDigestCheck() throws Exception {
+    // Text that gzip compresses about 3:1, enough of it for a layer that parallel inflation splits.
+    String[] words = {"layer", "span", "zinfo", "checkpoint", "window", "deflate", "block", "tar", "index", "\n"};
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 36_000_000) {
+      text.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
+    }
+    Path dir = tmp.resolve("large");
+    Layouts.umociImage(dir, "big", "amd64", Map.of("usr/share/big.txt", text.toString().getBytes(StandardCharsets.UTF_8)));
+    OciLayout layout = OciLayout.open(dir);
+    Descriptor layer = layout.readManifest(layout.resolve("big")).layers().get(0);
+    Path blob = layout.blobPath(layer.digest());
+    assertThat(layer.size()).isGreaterThan(2L * dev.soci.ztoc.gzip.SpeculativeDecoding.STRETCH_SIZE);
+    Path fresh = copy(dir, tmp.resolve("large-bad")); // corrupted below, before any zTOC exists to reuse
+
+    List<Long> progress = new ArrayList<>();
+    SociIndexBuilder.withDefaults().spanSize(SPAN).listener(new BuildListener() {
+      @Override
+      public void onProgress(long done, long total) {
+        progress.add(done);
+        assertThat(total).isEqualTo(layer.size());
+      }
+    }).create(layout, "big", PlatformSelection.defaultPlatform());
+
+    SociIndexCatalog.ZtocEntry entry = SociIndexCatalog.scan(layout).ztocs().get(0);
+    byte[] built = layout.readBlob(Descriptor.of(MediaTypes.SOCI_ZTOC, entry.digest(), entry.size()));
+    byte[] sequential = dev.soci.ztoc.ZtocBuilder.withDefaults().spanSize(SPAN).parallelism(1).build(blob).encode();
+    assertThat(built).isEqualTo(sequential);
+    assertThat(progress).isSorted().last().isEqualTo(layer.size());
+
+    // The build reads the file once, so the digest check must come from that same read: a blob of
+    // the right size that is still a valid layer (a changed gzip header mtime) but not the one the
+    // manifest names fails, and the layout stays as it was.
+    OciLayout badLayout = OciLayout.open(fresh);
+    Path badBlob = badLayout.blobPath(layer.digest());
+    byte[] bad = Files.readAllBytes(badBlob);
+    bad[4] ^= 1;
+    Files.write(badBlob, bad);
+    Map<String, String> before = snapshot(fresh);
+    assertThatThrownBy(() -> SociIndexBuilder.withDefaults().spanSize(SPAN).create(badLayout, "big",
+        PlatformSelection.defaultPlatform()))
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(badBlob.toString()).hasMessageContaining("blob content has digest");
+    assertThat(snapshot(fresh)).isEqualTo(before);
+  }
+
+  @Test
   void corruptLayoutsFailNamingTheFileAndChangeNothing() throws Exception {
     Path dir = copy(base, tmp.resolve("c"));
     OciLayout layout = OciLayout.open(dir);
