@@ -117,7 +117,8 @@ public final class ZtocBuilder {
    * Sets how many threads inflate a gzip layer given as a file (default: the number of
    * processors). With more than one, worker threads decode stretches of the layer ahead (see
    * {@link SpeculativeDecoding}); the zTOC is the same byte for byte. Streams, small layers and
-   * heaps under {@value #PARALLEL_MIN_HEAP_MIB} MiB are inflated by one thread.
+   * heaps under {@value #PARALLEL_MIN_HEAP_MIB} MiB are inflated by one thread, and no more
+   * workers run than {@link SpeculativeDecoding#maxWorkers} allows for the heap.
    */
   public ZtocBuilder parallelism(int threads) {
     if (threads < 1) {
@@ -129,9 +130,13 @@ public final class ZtocBuilder {
   /** The smallest maximum heap with which files are inflated by several threads. */
   public static final int PARALLEL_MIN_HEAP_MIB = 512;
 
-  private boolean speculate(Path layer, long size) {
-    return layer != null && parallelism > 1 && size >= 2L * SpeculativeDecoding.STRETCH_SIZE
-        && Runtime.getRuntime().maxMemory() >= (long) PARALLEL_MIN_HEAP_MIB << 20;
+  /** Worker threads for inflating {@code layer} in parallel: 0 to inflate it on one thread. */
+  private int workers(Path layer, long size) {
+    long heap = Runtime.getRuntime().maxMemory();
+    if (layer == null || size < 2L * SpeculativeDecoding.STRETCH_SIZE || heap < (long) PARALLEL_MIN_HEAP_MIB << 20) {
+      return 0;
+    }
+    return Math.min(parallelism - 1, SpeculativeDecoding.maxWorkers(heap));
   }
 
   private TarLimits tarLimits() {
@@ -173,10 +178,11 @@ public final class ZtocBuilder {
     if (algorithm != CompressionAlgorithm.GZIP) {
       return buildTar(in, knownSize, tap);
     }
-    if (!speculate(file, knownSize)) {
+    int workers = workers(file, knownSize);
+    if (workers < 1) {
       return buildGzip(in, knownSize, null, tap);
     }
-    try (SpeculativeDecoding speculation = SpeculativeDecoding.start(file, knownSize, parallelism - 1)) {
+    try (SpeculativeDecoding speculation = SpeculativeDecoding.start(file, knownSize, workers)) {
       return buildGzip(in, knownSize, speculation, tap);
     }
   }

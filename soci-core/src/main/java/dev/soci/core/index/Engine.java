@@ -15,6 +15,7 @@ import dev.soci.oci.layout.OciLayoutException;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
+import dev.soci.ztoc.gzip.SpeculativeDecoding;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,8 +290,10 @@ final class Engine {
       AtomicLong done = new AtomicLong();
       long totalBytes = total;
       int builds = Math.min(options.parallelism(), toBuild.size());
-      // Processors the concurrent builds leave over inflate single large layers in parallel.
-      int threadsPerBuild = Math.max(1, Runtime.getRuntime().availableProcessors() / builds);
+      // Processors the concurrent builds leave over inflate single large layers in parallel,
+      // with the heap shared out as well.
+      int threadsPerBuild = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() / builds,
+          1 + SpeculativeDecoding.maxWorkers(Runtime.getRuntime().maxMemory() / builds)));
       ExecutorService pool = Executors.newFixedThreadPool(builds, r -> {
         Thread t = new Thread(r, "soci-ztoc-build");
         t.setDaemon(true);

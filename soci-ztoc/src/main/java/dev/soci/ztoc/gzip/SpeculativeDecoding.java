@@ -124,6 +124,18 @@ public final class SpeculativeDecoding implements AutoCloseable {
   }
 
   /**
+   * The most workers whose worst case fits in half of a heap of {@code heapBytes}: per worker its
+   * scratch (two byte planes of up to a stretch's output limit, when all of it refers back into
+   * the unknown window), its input, and a finished stretch of the same size held for the decoder;
+   * plus one more finished stretch.
+   */
+  public static int maxWorkers(long heapBytes) {
+    long perWorker = 4L * MAX_STRETCH_OUTPUT + STRETCH_SIZE + LOOKAHEAD;
+    long workers = (heapBytes / 2 - 2L * MAX_STRETCH_OUTPUT) / perWorker;
+    return (int) Math.max(0, Math.min(workers, 1024));
+  }
+
+  /**
    * Starts {@code workers} threads decoding {@code file} ahead; its first {@code size} bytes are
    * the gzip stream the decoder will read.
    */

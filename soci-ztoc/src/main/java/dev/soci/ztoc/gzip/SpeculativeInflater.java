@@ -39,6 +39,8 @@ final class SpeculativeInflater {
   private static final int KIND_MASK = 7 << 5;
   /** Room after the last output position for 8-byte copies that overshoot. */
   private static final int SLACK = 16;
+  /** The most output one step adds: a stored block of 65,535 bytes, or a match of 258. */
+  private static final int MAX_STEP = 65_535;
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int[] CODELEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
@@ -349,16 +351,30 @@ final class SpeculativeInflater {
     boundaryCount++;
   }
 
-  private void ensureOut(int more) {
-    if (p + more + SLACK > lo.length) {
-      int size = Math.max(lo.length * 2, p + more + SLACK);
+  private int outputCap() {
+    return maxOutput + MAX_STEP + SLACK;
+  }
+
+  /**
+   * Makes room for {@code more} output bytes. Output is checked against the limit only at block
+   * boundaries, and one block can be as long as its input allows (up to 1032 bytes per input
+   * byte), so growth stops at the limit plus the largest single step: a block that goes past it
+   * ends the stretch, and the sequential decoder, which streams, decodes that block.
+   */
+  private void ensureOut(int more) throws GzipFormatException {
+    long needed = (long) p + more + SLACK;
+    if (needed > outputCap()) {
+      throw new GzipFormatException(base, "a block runs past the " + maxOutput + "-byte output limit of a stretch");
+    }
+    if (needed > lo.length) {
+      int size = (int) Math.min(Math.max(lo.length * 2L, needed), outputCap());
       lo = Arrays.copyOf(lo, size);
       hi = Arrays.copyOf(hi, size);
     }
   }
 
   /** Copies a stored block; the bit position after it, or -1 when it is not valid here. */
-  private long storedBlock(long bit) {
+  private long storedBlock(long bit) throws GzipFormatException {
     long aligned = (bit + 7) & ~7L;
     if (aligned + 32 > dataEndBit) {
       return -1;
@@ -397,6 +413,7 @@ final class SpeculativeInflater {
     int skip = (int) (bit & 7);
     byte[] l = lo;
     byte[] h = hi;
+    int room = Math.min(l.length, outputCap()); // the scratch may be larger, from an earlier stretch
     int q = p;
     for (;;) {
       if (bc < 48) {
@@ -412,11 +429,12 @@ final class SpeculativeInflater {
           skip = 0;
         }
       }
-      if (q + 258 + SLACK > l.length) {
+      if (q + 258 + SLACK > room) {
         p = q;
         ensureOut(258);
         l = lo;
         h = hi;
+        room = Math.min(l.length, outputCap());
       }
       int e = lit[(int) bb & litMask];
       if ((e & KIND_MASK) == SUBTABLE << 5) {
