@@ -153,7 +153,8 @@ public final class ZtocBuilder {
    * Builds the zTOC of the layer blob at {@code layer} and writes every byte of the blob, in
    * order, to {@code tap} as well, so that a caller can check the blob's digest without reading it
    * a second time. For a gzip layer the tap runs on the thread that hashes spans, beside
-   * inflation. The tap is not closed; an exception it throws fails the build.
+   * inflation. The tap ({@code null} for none) is not closed; an exception it throws fails the
+   * build.
    */
   public Ztoc build(Path layer, OutputStream tap) throws IOException {
     long size = Files.size(layer);
