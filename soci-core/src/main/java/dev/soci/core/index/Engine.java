@@ -3,7 +3,6 @@ package dev.soci.core.index;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
-import dev.soci.oci.Digester;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDocumentException;
@@ -11,7 +10,6 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.oci.SociIndex;
-import dev.soci.oci.layout.OciLayoutException;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
@@ -366,13 +364,13 @@ final class Engine {
   }
 
   /**
-   * Builds from the blob's file, which may then be inflated by several threads; the blob's
-   * digest is computed from the same single read (on the thread that hashes spans) and checked
+   * Builds from the blob's file, which may then be inflated by several threads; the blob is
+   * checked against its descriptor from the same single read (on the thread that hashes spans)
    * before the zTOC is used.
    */
   private Ztoc buildFromFile(ZtocBuilder builder, Descriptor layer, Path file, AtomicLong done, long total)
       throws IOException {
-    Digester digester = Digester.of(layer.digest().algorithm());
+    OutputStream check = store.check(layer);
     long[] reported = {0};
     // A cancelled build stops at its next read: the file channel closes when its thread is interrupted.
     Ztoc ztoc = builder.progress((n, size) -> {
@@ -381,26 +379,8 @@ final class Engine {
       synchronized (listener) {
         listener.onProgress(now, total);
       }
-    }).build(file, new OutputStream() {
-      @Override
-      public void write(int b) {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        digester.update(b, off, len);
-      }
-    });
-    long read = digester.count();
-    Digest actual = digester.digest();
-    if (read != layer.size()) {
-      throw new OciLayoutException(file, file + ": blob has " + read + " bytes, its descriptor gives " + layer.size());
-    }
-    if (!actual.equals(layer.digest())) {
-      throw new OciLayoutException(file, file + ": blob content has digest " + actual + ", expected "
-          + layer.digest());
-    }
+    }).build(file, check);
+    check.close(); // fails unless the bytes read are the blob the descriptor names
     return ztoc;
   }
 

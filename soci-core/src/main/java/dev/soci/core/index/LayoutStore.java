@@ -8,6 +8,7 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.layout.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -56,6 +57,11 @@ final class LayoutStore implements Store {
     } catch (IOException e) {
       return null; // open() reports it
     }
+  }
+
+  @Override
+  public OutputStream check(Descriptor d) {
+    return layout.blobCheck(d);
   }
 
   @Override

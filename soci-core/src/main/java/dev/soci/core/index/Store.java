@@ -6,6 +6,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -33,11 +34,19 @@ interface Store {
   /**
    * The file that holds the blob of {@code d}, not yet verified, when the store keeps blobs as
    * files and this one has the descriptor's size; otherwise {@code null} (then use {@link #open}).
-   * A zTOC built from the file can be inflated by several threads, and the caller checks the
-   * digest of what it read.
+   * A zTOC built from the file can be inflated by several threads; the caller passes what it
+   * read through {@link #check}.
    */
   default Path file(Descriptor d) {
     return null;
+  }
+
+  /**
+   * A sink that checks the bytes of the blob of {@code d} read from {@link #file}: its
+   * {@code close()} fails unless they are the blob the descriptor names.
+   */
+  default OutputStream check(Descriptor d) {
+    throw new UnsupportedOperationException("this store has no blob files");
   }
 
   /** Stores {@code content}; returns {@code {mediaType, digest, size}}. */

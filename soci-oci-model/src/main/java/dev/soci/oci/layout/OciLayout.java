@@ -291,6 +291,17 @@ public final class OciLayout {
     }
   }
 
+  /**
+   * A sink that checks the bytes written to it against the blob of {@code d}, for code that reads
+   * the blob file by other means (say in one pass that also does other work): writing more than
+   * the descriptor's size fails at once, and {@link OutputStream#close()} fails unless exactly
+   * that size with that digest was written, with the same {@link OciLayoutException}s as
+   * {@link #openBlob}.
+   */
+  public OutputStream blobCheck(Descriptor d) {
+    return new CheckingOutputStream(d, blobPath(d.digest()));
+  }
+
   /** Reads, verifies and decodes the image manifest (OCI or Docker) of {@code d}. */
   public ImageManifest readManifest(Descriptor d) throws OciLayoutException {
     byte[] b = readBlob(d, decoder.maxDocumentSize());

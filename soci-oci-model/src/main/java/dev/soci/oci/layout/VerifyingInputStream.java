@@ -1,8 +1,6 @@
 package dev.soci.oci.layout;
 
 import dev.soci.oci.Descriptor;
-import dev.soci.oci.Digest;
-import dev.soci.oci.Digester;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,17 +13,11 @@ import java.nio.file.Path;
  * are read.
  */
 final class VerifyingInputStream extends FilterInputStream {
-  private final Descriptor expected;
-  private final Path file;
-  private final Digester digester;
-  private long count;
-  private boolean verified;
+  private final BlobCheck check;
 
   VerifyingInputStream(InputStream in, Descriptor expected, Path file) {
     super(in);
-    this.expected = expected;
-    this.file = file;
-    this.digester = Digester.of(expected.digest().algorithm());
+    this.check = new BlobCheck(expected, file);
   }
 
   @Override
@@ -39,15 +31,10 @@ final class VerifyingInputStream extends FilterInputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     int n = super.read(b, off, len);
     if (n < 0) {
-      verify();
+      check.verify();
       return -1;
     }
-    count += n;
-    if (count > expected.size()) {
-      throw new OciLayoutException(file, file + ": blob is larger than the " + expected.size()
-          + " bytes its descriptor gives");
-    }
-    digester.update(b, off, n);
+    check.update(b, off, n);
     return n;
   }
 
@@ -76,21 +63,5 @@ final class VerifyingInputStream extends FilterInputStream {
   @Override
   public synchronized void reset() throws IOException {
     throw new IOException("mark/reset not supported");
-  }
-
-  private void verify() throws OciLayoutException {
-    if (verified) {
-      return;
-    }
-    if (count != expected.size()) {
-      throw new OciLayoutException(file, file + ": blob has " + count + " bytes, its descriptor gives "
-          + expected.size());
-    }
-    Digest actual = digester.digest();
-    if (!actual.equals(expected.digest())) {
-      throw new OciLayoutException(file, file + ": blob content has digest " + actual + ", expected "
-          + expected.digest());
-    }
-    verified = true;
   }
 }

@@ -96,6 +96,36 @@ class OciLayoutTest {
   }
 
   @Test
+  void aBlobCheckFailsLikeAVerifyingRead() throws IOException {
+    OciLayout layout = OciLayout.init(dir);
+    Descriptor layerDescriptor = layout.readManifest(image(layout, "t")).layers().get(0);
+    Path layer = layout.blobPath(layerDescriptor.digest());
+    byte[] good = Files.readAllBytes(layer);
+
+    java.io.OutputStream ok = layout.blobCheck(layerDescriptor);
+    ok.write(good, 0, 100);
+    ok.write(good, 100, good.length - 100);
+    ok.close();
+
+    java.io.OutputStream shortOne = layout.blobCheck(layerDescriptor);
+    shortOne.write(good, 0, good.length - 1);
+    assertThatThrownBy(shortOne::close).isInstanceOf(OciLayoutException.class).hasMessageContaining(layer.toString())
+        .hasMessageContaining((good.length - 1) + " bytes");
+
+    java.io.OutputStream longOne = layout.blobCheck(layerDescriptor);
+    longOne.write(good);
+    assertThatThrownBy(() -> longOne.write(0)).isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining("larger than the " + good.length + " bytes");
+
+    byte[] wrong = good.clone();
+    wrong[7] ^= 1;
+    java.io.OutputStream other = layout.blobCheck(layerDescriptor);
+    other.write(wrong);
+    assertThatThrownBy(other::close).isInstanceOf(OciLayoutException.class).hasMessageContaining(layer.toString())
+        .hasMessageContaining("has digest sha256:");
+  }
+
+  @Test
   void corruptLayoutsNameTheFile() throws IOException {
     OciLayout layout = OciLayout.init(dir);
     Descriptor m = image(layout, "t");
