@@ -65,9 +65,7 @@ final class AsyncSpanDigester implements AutoCloseable {
           return;
         }
       }
-    } catch (InterruptedException | IOException e) {
-      result.completeExceptionally(e);
-    } catch (RuntimeException | Error e) {
+    } catch (InterruptedException | IOException | RuntimeException | Error e) {
       result.completeExceptionally(e);
     }
   }

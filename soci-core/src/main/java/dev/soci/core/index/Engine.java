@@ -357,7 +357,7 @@ final class Engine {
     } else {
       try (InputStream in = new ProgressStream(store.open(p.layer), done, total)) {
         ztoc = builder.build(in);
-        in.transferTo(OutputStreamNull.INSTANCE); // read to the end so that the digest is checked
+        in.transferTo(OutputStream.nullOutputStream()); // read to the end so that the digest is checked
       }
     }
     return store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
@@ -374,11 +374,8 @@ final class Engine {
     long[] reported = {0};
     // A cancelled build stops at its next read: the file channel closes when its thread is interrupted.
     Ztoc ztoc = builder.progress((n, size) -> {
-      long now = done.addAndGet(n - reported[0]);
+      addProgress(done, n - reported[0], total);
       reported[0] = n;
-      synchronized (listener) {
-        listener.onProgress(now, total);
-      }
     }).build(file, check);
     check.close(); // fails unless the bytes read are the blob the descriptor names
     return ztoc;
@@ -401,23 +398,18 @@ final class Engine {
       }
       int n = super.read(b, off, len);
       if (n > 0) {
-        long now = done.addAndGet(n);
-        synchronized (listener) {
-          listener.onProgress(now, total);
-        }
+        addProgress(done, n, total);
       }
       return n;
     }
   }
 
-  private static final class OutputStreamNull extends java.io.OutputStream {
-    static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-    @Override
-    public void write(int b) {}
-
-    @Override
-    public void write(byte[] b, int off, int len) {}
+  /** Adds {@code n} bytes read by one build to those of all builds and tells the listener. */
+  private void addProgress(AtomicLong done, long n, long total) {
+    long now = done.addAndGet(n);
+    synchronized (listener) {
+      listener.onProgress(now, total);
+    }
   }
 
   private static void throwAll(List<IOException> errors) throws IOException {
