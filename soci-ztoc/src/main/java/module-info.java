@@ -1,7 +1,7 @@
 /**
- * The SOCI format core: a pure-Java gzip/deflate decoder that reports block boundaries,
- * zinfo checkpoints and span arithmetic, the tar table of contents, and the zTOC model with
- * its byte-exact flatbuffers codec. No network access.
+ * The SOCI format core: a pure-Java gzip/deflate decoder that reports block boundaries, zinfo
+ * checkpoints and span arithmetic, the tar table of contents, and the zTOC model with its
+ * byte-exact flatbuffers codec. No network access.
  */
 module dev.soci.ztoc {
   requires flatbuffers.java;

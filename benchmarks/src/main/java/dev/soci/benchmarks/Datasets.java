@@ -8,11 +8,14 @@ final class Datasets {
   private Datasets() {}
 
   static Path layer(String name) {
-    String dir = System.getProperty("soci.bench.data", System.getenv().getOrDefault("SOCI_BENCH_DATA",
-        "benchmarks/target/datasets"));
+    String dir =
+        System.getProperty(
+            "soci.bench.data",
+            System.getenv().getOrDefault("SOCI_BENCH_DATA", "benchmarks/target/datasets"));
     Path p = Path.of(dir, "jdk-docs." + name + ".tar.gz");
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("dataset " + p.toAbsolutePath() + " is missing: run benchmarks/datasets.sh");
+      throw new IllegalStateException(
+          "dataset " + p.toAbsolutePath() + " is missing: run benchmarks/datasets.sh");
     }
     return p;
   }

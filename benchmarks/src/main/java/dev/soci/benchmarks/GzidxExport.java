@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * Writes a zTOC's checkpoints as an indexed_gzip index file (its documented "GZIDX" version 1
- * format: a header, then compressed offset, uncompressed offset, bits and a window flag per
- * point, then the windows), so that {@code compare.sh} can time indexed_gzip reading from
- * exactly our checkpoints as well as from its own. Usage: {@code GzidxExport ZTOC OUT}.
+ * format: a header, then compressed offset, uncompressed offset, bits and a window flag per point,
+ * then the windows), so that {@code compare.sh} can time indexed_gzip reading from exactly our
+ * checkpoints as well as from its own. Usage: {@code GzidxExport ZTOC OUT}.
  */
 public final class GzidxExport {
   private GzidxExport() {}
@@ -30,17 +30,29 @@ public final class GzidxExport {
     }
     List<Checkpoint> points = zinfo.checkpoints();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(args[1])))) {
-      ByteBuffer header = ByteBuffer.allocate(35).order(ByteOrder.LITTLE_ENDIAN)
-          .put("GZIDX".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
-          .putLong(ztoc.compressedArchiveSize()).putLong(ztoc.uncompressedArchiveSize())
-          .putInt((int) Math.min(Integer.MAX_VALUE, zinfo.spanSize())).putInt(Checkpoint.WINDOW_SIZE)
-          .putInt(points.size());
+      ByteBuffer header =
+          ByteBuffer.allocate(35)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .put("GZIDX".getBytes(StandardCharsets.US_ASCII))
+              .put((byte) 1)
+              .put((byte) 0)
+              .putLong(ztoc.compressedArchiveSize())
+              .putLong(ztoc.uncompressedArchiveSize())
+              .putInt((int) Math.min(Integer.MAX_VALUE, zinfo.spanSize()))
+              .putInt(Checkpoint.WINDOW_SIZE)
+              .putInt(points.size());
       out.write(header.array());
       for (int i = 0; i < points.size(); i++) {
         Checkpoint c = points.get(i);
         // The first point starts the stream: indexed_gzip keeps no window for it.
-        out.write(ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN).putLong(c.in()).putLong(c.out())
-            .put((byte) c.bits()).put((byte) (i == 0 ? 0 : 1)).array());
+        out.write(
+            ByteBuffer.allocate(18)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(c.in())
+                .putLong(c.out())
+                .put((byte) c.bits())
+                .put((byte) (i == 0 ? 0 : 1))
+                .array());
       }
       for (int i = 1; i < points.size(); i++) {
         out.write(points.get(i).window());

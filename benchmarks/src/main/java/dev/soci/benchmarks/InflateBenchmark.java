@@ -19,15 +19,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decompressing a whole layer: our pure-Java decoder (which also reports every block boundary
- * and keeps the window) against the JDK's native zlib, on the same bytes in the same run.
+ * Decompressing a whole layer: our pure-Java decoder (which also reports every block boundary and
+ * keeps the window) against the JDK's native zlib, on the same bytes in the same run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
 public class InflateBenchmark {
   @Param({"gzip6", "pigz"})
   public String dataset;

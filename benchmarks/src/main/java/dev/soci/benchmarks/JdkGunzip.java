@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Whole-process baseline for {@code compare.sh}: decompress a gzip file with the JDK, discard it. */
+/**
+ * Whole-process baseline for {@code compare.sh}: decompress a gzip file with the JDK, discard it.
+ */
 public final class JdkGunzip {
   private JdkGunzip() {}
 
@@ -14,7 +16,9 @@ public final class JdkGunzip {
     System.out.println(decompress(Path.of(args[0])));
   }
 
-  /** The baseline every benchmark compares with: GZIPInputStream (native zlib), 64 KiB input buffer. */
+  /**
+   * The baseline every benchmark compares with: GZIPInputStream (native zlib), 64 KiB input buffer.
+   */
   static long decompress(Path layer) throws java.io.IOException {
     long n = 0;
     byte[] buf = new byte[1 << 18];

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
 public class RandomReadBenchmark {
   @Param({"gzip6"})
   public String dataset;
@@ -56,8 +58,11 @@ public class RandomReadBenchmark {
     layer = SeekableLayer.open(new dev.soci.core.FileBlobSource(blob), ztoc, verify);
     size = ztoc.uncompressedArchiveSize();
     // The regular file closest to 8.4 MB, as in the measurement.
-    largeFile = ztoc.files().stream().filter(f -> f.type() == EntryType.REG)
-        .min(Comparator.comparingLong(f -> Math.abs(f.uncompressedSize() - 8_400_000L))).orElseThrow();
+    largeFile =
+        ztoc.files().stream()
+            .filter(f -> f.type() == EntryType.REG)
+            .min(Comparator.comparingLong(f -> Math.abs(f.uncompressedSize() - 8_400_000L)))
+            .orElseThrow();
   }
 
   @TearDown(Level.Trial)

@@ -10,8 +10,8 @@ import java.util.Random;
 
 /**
  * Whole-process companion of {@code compare.sh}: median latency of 1 MiB reads at random offsets
- * (the same seeded offsets as {@code random_read_indexed_gzip.py}), after a warm-up.
- * Usage: {@code RandomReadProbe LAYER SPAN_SIZE READS VERIFY}.
+ * (the same seeded offsets as {@code random_read_indexed_gzip.py}), after a warm-up. Usage: {@code
+ * RandomReadProbe LAYER SPAN_SIZE READS VERIFY}.
  */
 public final class RandomReadProbe {
   private RandomReadProbe() {}

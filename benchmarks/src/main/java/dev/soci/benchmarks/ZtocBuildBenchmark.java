@@ -3,7 +3,6 @@ package dev.soci.benchmarks;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,16 +18,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Building a zTOC (TOC, checkpoints, span digests, encoding) against merely decompressing the
- * same layer with the JDK, in the same run. The target is a ratio of at most 1.0. {@code threads}
- * is {@link ZtocBuilder#parallelism}: 1 inflates on one thread, more adds speculative workers.
+ * Building a zTOC (TOC, checkpoints, span digests, encoding) against merely decompressing the same
+ * layer with the JDK, in the same run. The target is a ratio of at most 1.0. {@code threads} is
+ * {@link ZtocBuilder#parallelism}: 1 inflates on one thread, more adds speculative workers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
 public class ZtocBuildBenchmark {
   @Param({"gzip6", "pigz"})
   public String dataset;
@@ -53,7 +54,10 @@ public class ZtocBuildBenchmark {
     return z.encode();
   }
 
-  /** Baseline: just decompressing the layer with the JDK's GZIPInputStream (one thread, whatever {@code threads}). */
+  /**
+   * Baseline: just decompressing the layer with the JDK's GZIPInputStream (one thread, whatever
+   * {@code threads}).
+   */
   @Benchmark
   public long jdkDecompressOnly() throws IOException {
     return JdkGunzip.decompress(layer);

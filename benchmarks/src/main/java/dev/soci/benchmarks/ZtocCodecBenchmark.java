@@ -45,9 +45,18 @@ public class ZtocCodecBenchmark {
     for (int i = 0; i < entries; i++) {
       String name = "usr/lib/python3/dist-packages/pkg" + (i / 100) + "/module_" + i + ".py";
       long size = 100 + (i * 7919L) % 20000;
-      FileMetadata.Builder b = FileMetadata.builder().name(name).type(EntryType.REG)
-          .uncompressedOffset(offset).uncompressedSize(size).mode(0644).uid(0).gid(0)
-          .userName("root").groupName("root").modTime("2024-01-02T03:04:05Z");
+      FileMetadata.Builder b =
+          FileMetadata.builder()
+              .name(name)
+              .type(EntryType.REG)
+              .uncompressedOffset(offset)
+              .uncompressedSize(size)
+              .mode(0644)
+              .uid(0)
+              .gid(0)
+              .userName("root")
+              .groupName("root")
+              .modTime("2024-01-02T03:04:05Z");
       if (i % 10 == 0) {
         b.addPaxRecord(PaxRecord.of("SCHILY.xattr.user.x", "v" + i));
       }
@@ -61,9 +70,16 @@ public class ZtocCodecBenchmark {
     for (int i = 0; i <= zinfo.maxSpanId(); i++) {
       digests.add("sha256:" + String.format("%064x", i));
     }
-    ztoc = Ztoc.builder().files(files).compressedArchiveSize(archive).uncompressedArchiveSize(archive)
-        .compressionAlgorithm(dev.soci.ztoc.CompressionAlgorithm.UNCOMPRESSED).maxSpanId(zinfo.maxSpanId())
-        .spanDigests(digests).checkpoints(zinfo.toBytes()).build();
+    ztoc =
+        Ztoc.builder()
+            .files(files)
+            .compressedArchiveSize(archive)
+            .uncompressedArchiveSize(archive)
+            .compressionAlgorithm(dev.soci.ztoc.CompressionAlgorithm.UNCOMPRESSED)
+            .maxSpanId(zinfo.maxSpanId())
+            .spanDigests(digests)
+            .checkpoints(zinfo.toBytes())
+            .build();
     encoded = ztoc.encode();
     Collections.shuffle(names, new java.util.Random(1));
   }

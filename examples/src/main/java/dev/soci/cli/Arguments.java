@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The options and parameters given to one command, with typed accessors. Options are looked up
- * by their longest name; asking for one the command does not declare is a programming error.
- * Values that do not convert raise a {@link UsageException} naming the option.
+ * The options and parameters given to one command, with typed accessors. Options are looked up by
+ * their longest name; asking for one the command does not declare is a programming error. Values
+ * that do not convert raise a {@link UsageException} naming the option.
  */
 final class Arguments {
   private final CommandSpec command;
@@ -87,7 +87,8 @@ final class Arguments {
 
   private static long number(String name, String v) {
     if (v == null || !v.matches("[+-]?[0-9]+")) {
-      throw new UsageException("invalid value for option '" + name + "': '" + v + "' is not a whole number");
+      throw new UsageException(
+          "invalid value for option '" + name + "': '" + v + "' is not a whole number");
     }
     try {
       return Long.parseLong(v);
@@ -97,7 +98,8 @@ final class Arguments {
   }
 
   private static UsageException outOfRange(String name, String v) {
-    return new UsageException("invalid value for option '" + name + "': '" + v + "' is out of range");
+    return new UsageException(
+        "invalid value for option '" + name + "': '" + v + "' is out of range");
   }
 
   private static Path toPath(String what, String v) {

@@ -10,20 +10,34 @@ import java.util.List;
 
 /** The options {@code soci create} and {@code soci convert} share, and their values once given. */
 final class BuildOptions {
-  static final List<OptionSpec> OPTIONS = List.of(
-      OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
-      OptionSpec.value("--image", "REF", "The image: a tag of the layout's index.json, or a digest.").asRequired(),
-      OptionSpec.value("--span-size", "BYTES", "Span size of the zTOCs (default: {default}).").withDefault("4194304"),
-      OptionSpec.value("--min-layer-size", "BYTES", "Layers smaller than this get no zTOC (default: {default}).")
-          .withDefault("10485760"),
-      OptionSpec.value("-p, --platform", "PLATFORM", "A platform to index, e.g. linux/arm64 (repeatable; default:"
-          + " the image's own platform for a single-platform image, else the host's).").asRepeatable(),
-      OptionSpec.flag("--all-platforms", "Index every platform of the image."),
-      OptionSpec.value("--build-tool-identifier", "S",
-          "Build tool identifier recorded in the zTOCs and the index (default: {default}).")
-          .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
-      OptionSpec.value("--parallelism", "N", "zTOCs built at once (default: {default}).").withDefault("2"),
-      OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
+  static final List<OptionSpec> OPTIONS =
+      List.of(
+          OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
+          OptionSpec.value(
+                  "--image", "REF", "The image: a tag of the layout's index.json, or a digest.")
+              .asRequired(),
+          OptionSpec.value("--span-size", "BYTES", "Span size of the zTOCs (default: {default}).")
+              .withDefault("4194304"),
+          OptionSpec.value(
+                  "--min-layer-size",
+                  "BYTES",
+                  "Layers smaller than this get no zTOC (default: {default}).")
+              .withDefault("10485760"),
+          OptionSpec.value(
+                  "-p, --platform",
+                  "PLATFORM",
+                  "A platform to index, e.g. linux/arm64 (repeatable; default:"
+                      + " the image's own platform for a single-platform image, else the host's).")
+              .asRepeatable(),
+          OptionSpec.flag("--all-platforms", "Index every platform of the image."),
+          OptionSpec.value(
+                  "--build-tool-identifier",
+                  "S",
+                  "Build tool identifier recorded in the zTOCs and the index (default: {default}).")
+              .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
+          OptionSpec.value("--parallelism", "N", "zTOCs built at once (default: {default}).")
+              .withDefault("2"),
+          OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
 
   final Path layout;
   final String image;
@@ -59,7 +73,8 @@ final class BuildOptions {
       try {
         ps.add(Platform.parse(p));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("could not parse platform " + p + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "could not parse platform " + p + ": " + e.getMessage(), e);
       }
     }
     return PlatformSelection.of(ps);
@@ -75,7 +90,11 @@ final class BuildOptions {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
-    return SociIndexBuilder.withDefaults().spanSize(spanSize).minLayerSize(minLayerSize).buildToolIdentifier(buildTool)
-        .parallelism(parallelism).listener(progress);
+    return SociIndexBuilder.withDefaults()
+        .spanSize(spanSize)
+        .minLayerSize(minLayerSize)
+        .buildToolIdentifier(buildTool)
+        .parallelism(parallelism)
+        .listener(progress);
   }
 }

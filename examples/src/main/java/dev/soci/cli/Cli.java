@@ -10,15 +10,15 @@ import java.util.Map;
  * Parses a command line against a tree of {@link CommandSpec}s and runs the chosen command.
  *
  * <p>Every command also takes {@code -h, --help}, {@code -V, --version} and {@code --debug}.
- * Options are written {@code --name value}, {@code --name=value}, {@code -n value},
- * {@code -nvalue} or, for flags, clustered ({@code -fq}); {@code --} ends the options; a lone
- * {@code -} is a parameter. Exit status: the command's, 1 when it throws (one line
- * {@code error: ...} on stderr, and the stack trace with {@code --debug}), 2 for a command line
- * that does not fit.
+ * Options are written {@code --name value}, {@code --name=value}, {@code -n value}, {@code -nvalue}
+ * or, for flags, clustered ({@code -fq}); {@code --} ends the options; a lone {@code -} is a
+ * parameter. Exit status: the command's, 1 when it throws (one line {@code error: ...} on stderr,
+ * and the stack trace with {@code --debug}), 2 for a command line that does not fit.
  */
 final class Cli {
   static final OptionSpec HELP = OptionSpec.flag("-h, --help", "Show this help message and exit.");
-  static final OptionSpec VERSION = OptionSpec.flag("-V, --version", "Print version information and exit.");
+  static final OptionSpec VERSION =
+      OptionSpec.flag("-V, --version", "Print version information and exit.");
   static final OptionSpec DEBUG = OptionSpec.flag("--debug", "Print stack traces of errors.");
   private static final List<OptionSpec> STANDARD = List.of(DEBUG, HELP, VERSION);
 
@@ -112,8 +112,13 @@ final class Cli {
     void enter(String name) {
       CommandSpec sub = command.subcommand(name);
       if (sub == null) {
-        throw new UsageException("unknown command '" + name + "' for '" + String.join(" ", path) + "'; expected one of "
-            + names(command.subcommands()));
+        throw new UsageException(
+            "unknown command '"
+                + name
+                + "' for '"
+                + String.join(" ", path)
+                + "'; expected one of "
+                + names(command.subcommands()));
       }
       command = sub;
       path.add(sub.name());
@@ -165,7 +170,8 @@ final class Cli {
     /** Fails unless every required option and parameter was given and nothing more. */
     void checkComplete() {
       if (command.isGroup()) {
-        throw new UsageException("'" + String.join(" ", path) + "' needs a command: " + names(command.subcommands()));
+        throw new UsageException(
+            "'" + String.join(" ", path) + "' needs a command: " + names(command.subcommands()));
       }
       for (OptionSpec o : command.options()) {
         if (o.required() && !options.containsKey(o.key())) {
@@ -195,7 +201,8 @@ final class Cli {
           return o;
         }
       }
-      throw new UsageException("unknown option '" + name + "' for '" + String.join(" ", path) + "'");
+      throw new UsageException(
+          "unknown option '" + name + "' for '" + String.join(" ", path) + "'");
     }
 
     private void put(OptionSpec o, String value) {

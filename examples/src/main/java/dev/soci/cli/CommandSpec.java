@@ -6,11 +6,17 @@ import java.util.List;
 
 /**
  * A command of the CLI: its name and aliases, its help (a summary line, then paragraphs), and
- * either an action with options and parameters or subcommands. Immutable; built once per
- * command as a constant.
+ * either an action with options and parameters or subcommands. Immutable; built once per command as
+ * a constant.
  */
-record CommandSpec(String name, List<String> aliases, List<String> description, List<OptionSpec> options,
-    List<ParameterSpec> parameters, List<CommandSpec> subcommands, Action action) {
+record CommandSpec(
+    String name,
+    List<String> aliases,
+    List<String> description,
+    List<OptionSpec> options,
+    List<ParameterSpec> parameters,
+    List<CommandSpec> subcommands,
+    Action action) {
 
   /** What a command does with its parsed arguments; returns the exit status. */
   @FunctionalInterface
@@ -26,18 +32,24 @@ record CommandSpec(String name, List<String> aliases, List<String> description, 
     }
   }
 
-  /** A command that runs {@code action}; {@code description} is its summary, then further paragraphs. */
+  /**
+   * A command that runs {@code action}; {@code description} is its summary, then further
+   * paragraphs.
+   */
   static CommandSpec command(String name, Action action, String... description) {
-    return new CommandSpec(name, List.of(), List.of(description), List.of(), List.of(), List.of(), action);
+    return new CommandSpec(
+        name, List.of(), List.of(description), List.of(), List.of(), List.of(), action);
   }
 
   /** A command that only groups subcommands. */
   static CommandSpec group(String name, String description, CommandSpec... subcommands) {
-    return new CommandSpec(name, List.of(), List.of(description), List.of(), List.of(), List.of(subcommands), null);
+    return new CommandSpec(
+        name, List.of(), List.of(description), List.of(), List.of(), List.of(subcommands), null);
   }
 
   CommandSpec aliases(String... names) {
-    return new CommandSpec(name, List.of(names), description, options, parameters, subcommands, action);
+    return new CommandSpec(
+        name, List.of(names), description, options, parameters, subcommands, action);
   }
 
   CommandSpec options(OptionSpec... more) {
@@ -47,13 +59,15 @@ record CommandSpec(String name, List<String> aliases, List<String> description, 
   CommandSpec options(List<OptionSpec> more) {
     List<OptionSpec> all = new ArrayList<>(options);
     all.addAll(more);
-    return new CommandSpec(name, aliases, description, List.copyOf(all), parameters, subcommands, action);
+    return new CommandSpec(
+        name, aliases, description, List.copyOf(all), parameters, subcommands, action);
   }
 
   CommandSpec parameters(ParameterSpec... more) {
     List<ParameterSpec> all = new ArrayList<>(parameters);
     all.addAll(Arrays.asList(more));
-    return new CommandSpec(name, aliases, description, options, List.copyOf(all), subcommands, action);
+    return new CommandSpec(
+        name, aliases, description, options, List.copyOf(all), subcommands, action);
   }
 
   boolean isGroup() {

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Prints upstream's per-layer lines on stdout and, on a terminal only, a progress bar on stderr
- * for builds that take more than a second.
+ * Prints upstream's per-layer lines on stdout and, on a terminal only, a progress bar on stderr for
+ * builds that take more than a second.
  */
 final class ConsoleProgress implements BuildListener {
   private static final long DELAY_NANOS = 1_000_000_000L;
@@ -40,14 +40,24 @@ final class ConsoleProgress implements BuildListener {
   @Override
   public synchronized void onProgress(long done, long total) {
     long now = System.nanoTime();
-    if (!bar || total <= 0 || now - start < DELAY_NANOS || (now - lastDraw < REDRAW_NANOS && done < total)) {
+    if (!bar
+        || total <= 0
+        || now - start < DELAY_NANOS
+        || (now - lastDraw < REDRAW_NANOS && done < total)) {
       return;
     }
     lastDraw = now;
     int cells = 30;
     int full = (int) Math.min(cells, done * cells / total);
-    String line = String.format(Locale.ROOT, "\r[%s%s] %3d%% %.1f/%.1f MiB", "=".repeat(full),
-        " ".repeat(cells - full), done * 100 / total, done / 1048576.0, total / 1048576.0);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "\r[%s%s] %3d%% %.1f/%.1f MiB",
+            "=".repeat(full),
+            " ".repeat(cells - full),
+            done * 100 / total,
+            done / 1048576.0,
+            total / 1048576.0);
     err.print(line);
     err.flush();
     drawn = true;

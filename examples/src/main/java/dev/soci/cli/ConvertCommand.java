@@ -7,12 +7,17 @@ import dev.soci.oci.layout.OciLayout;
 
 /** {@code soci convert --layout DIR --image REF --to REF2}: a SOCI-enabled image, in place. */
 final class ConvertCommand {
-  static final CommandSpec SPEC = CommandSpec.command("convert", ConvertCommand::run,
-      "Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2 and an image index"
-          + " linking them to the annotated image manifests), tagged REF2 in the same layout.",
-      "The original tag keeps pointing at the original image.")
-      .options(BuildOptions.OPTIONS)
-      .options(OptionSpec.value("--to", "REF2", "The tag to give the converted image.").asRequired());
+  static final CommandSpec SPEC =
+      CommandSpec.command(
+              "convert",
+              ConvertCommand::run,
+              "Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2 and an image index"
+                  + " linking them to the annotated image manifests), tagged REF2 in the same layout.",
+              "The original tag keeps pointing at the original image.")
+          .options(BuildOptions.OPTIONS)
+          .options(
+              OptionSpec.value("--to", "REF2", "The tag to give the converted image.")
+                  .asRequired());
 
   private ConvertCommand() {}
 
@@ -31,12 +36,24 @@ final class ConvertCommand {
       System.out.println(r.imageIndex().digest());
     } else {
       for (IndexResult i : r.indexes()) {
-        System.out.println("soci index " + i.descriptor().digest() + " (v2, " + i.platform() + ", "
-            + i.descriptor().size() + " bytes) for image manifest "
-            + i.descriptor().annotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST));
+        System.out.println(
+            "soci index "
+                + i.descriptor().digest()
+                + " (v2, "
+                + i.platform()
+                + ", "
+                + i.descriptor().size()
+                + " bytes) for image manifest "
+                + i.descriptor().annotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST));
       }
-      System.out.println("converted image " + to + " -> " + r.imageIndex().digest() + " (" + r.imageIndex().size()
-          + " bytes)");
+      System.out.println(
+          "converted image "
+              + to
+              + " -> "
+              + r.imageIndex().digest()
+              + " ("
+              + r.imageIndex().size()
+              + " bytes)");
     }
     System.out.flush();
     return 0;

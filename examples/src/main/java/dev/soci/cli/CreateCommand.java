@@ -4,13 +4,18 @@ import dev.soci.core.index.CreateResult;
 import dev.soci.core.index.IndexResult;
 import dev.soci.oci.layout.OciLayout;
 
-/** {@code soci create --layout DIR --image REF}: v1 SOCI indexes, as upstream {@code soci create}. */
+/**
+ * {@code soci create --layout DIR --image REF}: v1 SOCI indexes, as upstream {@code soci create}.
+ */
 final class CreateCommand {
-  static final CommandSpec SPEC = CommandSpec.command("create", CreateCommand::run,
-      "Build SOCI index manifests v1 (with subject) for an image in an OCI image layout.",
-      "Prints a line per layer as upstream does, then the index of each platform. The indexes are listed, untagged,"
-          + " in the layout's index.json; the image itself is not changed.")
-      .options(BuildOptions.OPTIONS);
+  static final CommandSpec SPEC =
+      CommandSpec.command(
+              "create",
+              CreateCommand::run,
+              "Build SOCI index manifests v1 (with subject) for an image in an OCI image layout.",
+              "Prints a line per layer as upstream does, then the index of each platform. The indexes are listed, untagged,"
+                  + " in the layout's index.json; the image itself is not changed.")
+          .options(BuildOptions.OPTIONS);
 
   private CreateCommand() {}
 
@@ -25,9 +30,17 @@ final class CreateCommand {
       progress.clear();
     }
     for (IndexResult i : r.indexes()) {
-      System.out.println(options.quiet ? i.descriptor().digest().toString()
-          : "soci index " + i.descriptor().digest() + " (v1, " + i.platform() + ", " + i.descriptor().size()
-              + " bytes) for image manifest " + i.manifest().digest());
+      System.out.println(
+          options.quiet
+              ? i.descriptor().digest().toString()
+              : "soci index "
+                  + i.descriptor().digest()
+                  + " (v1, "
+                  + i.platform()
+                  + ", "
+                  + i.descriptor().size()
+                  + " bytes) for image manifest "
+                  + i.manifest().digest());
     }
     System.out.flush();
     return 0;

@@ -28,7 +28,10 @@ final class Files2 {
     return tmp;
   }
 
-  /** Writes {@code target} through {@code writer}; an existing target is replaced only if {@code overwrite}. */
+  /**
+   * Writes {@code target} through {@code writer}; an existing target is replaced only if {@code
+   * overwrite}.
+   */
   static void writeAtomically(Path target, boolean overwrite, Writer writer) throws IOException {
     Path tmp = tempBeside(target);
     try {

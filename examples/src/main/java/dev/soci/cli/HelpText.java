@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The {@code --help} text of a command: a usage line, the description, then its parameters,
- * options and subcommands in two columns wrapped at 80 characters.
+ * The {@code --help} text of a command: a usage line, the description, then its parameters, options
+ * and subcommands in two columns wrapped at 80 characters.
  */
 final class HelpText {
   private static final int WIDTH = 80;
@@ -17,9 +17,12 @@ final class HelpText {
   static String of(List<String> path, CommandSpec command, List<OptionSpec> standard) {
     List<OptionSpec> options = new ArrayList<>(command.options());
     options.addAll(standard);
-    options.sort(Comparator.comparing(o -> o.key().replaceFirst("^-+", "").toLowerCase(java.util.Locale.ROOT)));
+    options.sort(
+        Comparator.comparing(
+            o -> o.key().replaceFirst("^-+", "").toLowerCase(java.util.Locale.ROOT)));
 
-    StringBuilder usage = new StringBuilder("Usage: ").append(String.join(" ", path)).append(" [OPTIONS]");
+    StringBuilder usage =
+        new StringBuilder("Usage: ").append(String.join(" ", path)).append(" [OPTIONS]");
     for (OptionSpec o : command.options()) {
       if (o.required()) {
         usage.append(' ').append(o.synopsis());
@@ -44,7 +47,8 @@ final class HelpText {
     }
     sb.append("Options:\n");
     for (OptionSpec o : options) {
-      String names = o.names().size() > 1 ? "  " + String.join(", ", o.names()) : "      " + o.names().get(0);
+      String names =
+          o.names().size() > 1 ? "  " + String.join(", ", o.names()) : "      " + o.names().get(0);
       row(sb, o.isFlag() ? names : names + "=" + o.label(), o.help());
     }
     if (command.isGroup()) {

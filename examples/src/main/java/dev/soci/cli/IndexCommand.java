@@ -18,29 +18,48 @@ import java.util.Set;
 
 /** {@code soci index list|info|rm --layout DIR}. */
 final class IndexCommand {
-  private static final OptionSpec LAYOUT = OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired();
+  private static final OptionSpec LAYOUT =
+      OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired();
 
-  static final CommandSpec LIST = CommandSpec.command("list", IndexCommand::list,
-      "List the SOCI indexes of the layout, newest first, as upstream's table.")
-      .aliases("ls")
-      .options(LAYOUT, OptionSpec.value("--ref", "REF", "Only the indexes of this image (tag or digest)."),
-          OptionSpec.value("-p, --platform", "PLATFORM", "Only this platform (repeatable).").asRepeatable(),
-          OptionSpec.flag("-q, --quiet", "Print only the digests."));
+  static final CommandSpec LIST =
+      CommandSpec.command(
+              "list",
+              IndexCommand::list,
+              "List the SOCI indexes of the layout, newest first, as upstream's table.")
+          .aliases("ls")
+          .options(
+              LAYOUT,
+              OptionSpec.value("--ref", "REF", "Only the indexes of this image (tag or digest)."),
+              OptionSpec.value("-p, --platform", "PLATFORM", "Only this platform (repeatable).")
+                  .asRepeatable(),
+              OptionSpec.flag("-q, --quiet", "Print only the digests."));
 
-  static final CommandSpec INFO = CommandSpec.command("info", IndexCommand::info,
-      "Print a SOCI index of the layout as indented JSON (members and escapes as stored).")
-      .parameters(ParameterSpec.required("DIGEST", "The index digest."))
-      .options(LAYOUT);
+  static final CommandSpec INFO =
+      CommandSpec.command(
+              "info",
+              IndexCommand::info,
+              "Print a SOCI index of the layout as indented JSON (members and escapes as stored).")
+          .parameters(ParameterSpec.required("DIGEST", "The index digest."))
+          .options(LAYOUT);
 
-  static final CommandSpec REMOVE = CommandSpec.command("rm", IndexCommand::remove,
-      "Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the zTOCs nothing else"
-          + " uses. Image blobs are never deleted.")
-      .aliases("remove")
-      .parameters(ParameterSpec.variadic("DIGEST", "Index digests."))
-      .options(LAYOUT, OptionSpec.value("--ref", "REF", "Remove every v1 index of this image."));
+  static final CommandSpec REMOVE =
+      CommandSpec.command(
+              "rm",
+              IndexCommand::remove,
+              "Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the zTOCs nothing else"
+                  + " uses. Image blobs are never deleted.")
+          .aliases("remove")
+          .parameters(ParameterSpec.variadic("DIGEST", "Index digests."))
+          .options(
+              LAYOUT, OptionSpec.value("--ref", "REF", "Remove every v1 index of this image."));
 
-  static final CommandSpec SPEC = CommandSpec.group("index", "List, show and remove SOCI indexes of an OCI image layout.",
-      LIST, INFO, REMOVE);
+  static final CommandSpec SPEC =
+      CommandSpec.group(
+          "index",
+          "List, show and remove SOCI indexes of an OCI image layout.",
+          LIST,
+          INFO,
+          REMOVE);
 
   private IndexCommand() {}
 
@@ -58,16 +77,22 @@ final class IndexCommand {
       try {
         out.add(Platform.parse(p));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("could not parse platform " + p + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "could not parse platform " + p + ": " + e.getMessage(), e);
       }
     }
     return out;
   }
 
-  /** The indexes for image {@code ref} (its platforms, or the given ones), as upstream's {@code --ref} filter. */
-  static List<IndexEntry> forImage(SociIndexCatalog catalog, String ref, List<Platform> platforms) throws IOException {
+  /**
+   * The indexes for image {@code ref} (its platforms, or the given ones), as upstream's {@code
+   * --ref} filter.
+   */
+  static List<IndexEntry> forImage(SociIndexCatalog catalog, String ref, List<Platform> platforms)
+      throws IOException {
     Set<Digest> manifests = catalog.imageManifests(ref, platforms);
-    return catalog.indexes().stream().filter(e -> e.imageManifest() != null && manifests.contains(e.imageManifest()))
+    return catalog.indexes().stream()
+        .filter(e -> e.imageManifest() != null && manifests.contains(e.imageManifest()))
         .toList();
   }
 
@@ -100,9 +125,13 @@ final class IndexCommand {
     if (ref != null) {
       entries = forImage(catalog, ref, ps);
     } else if (!ps.isEmpty()) {
-      entries = catalog.indexes().stream()
-          .filter(e -> e.platform() != null && ps.stream().anyMatch(p -> p.normalize().matches(e.platform())))
-          .toList();
+      entries =
+          catalog.indexes().stream()
+              .filter(
+                  e ->
+                      e.platform() != null
+                          && ps.stream().anyMatch(p -> p.normalize().matches(e.platform())))
+              .toList();
     } else {
       entries = catalog.indexes();
     }
@@ -115,12 +144,28 @@ final class IndexCommand {
       for (IndexEntry e : entries) {
         List<String> refs = e.imageRefs().isEmpty() ? List.of("") : e.imageRefs();
         for (String r : refs) {
-          rows.add(List.of(e.descriptor().digest().toString(), Long.toString(e.descriptor().size()), r,
-              e.platformText(), e.descriptor().mediaType(), e.version().toString(), ago(e.created(), now)));
+          rows.add(
+              List.of(
+                  e.descriptor().digest().toString(),
+                  Long.toString(e.descriptor().size()),
+                  r,
+                  e.platformText(),
+                  e.descriptor().mediaType(),
+                  e.version().toString(),
+                  ago(e.created(), now)));
         }
       }
-      sb.append(Tables.format(List.of("DIGEST", "SIZE", "IMAGE REF", "PLATFORM", "MEDIA TYPE", "MANIFEST VERSION",
-          "CREATED"), rows));
+      sb.append(
+          Tables.format(
+              List.of(
+                  "DIGEST",
+                  "SIZE",
+                  "IMAGE REF",
+                  "PLATFORM",
+                  "MEDIA TYPE",
+                  "MANIFEST VERSION",
+                  "CREATED"),
+              rows));
     }
     System.out.print(sb);
     System.out.flush();
@@ -136,8 +181,9 @@ final class IndexCommand {
     IndexEntry e = catalog.index(d).orElse(null);
     if (e == null) {
       if (catalog.isZtoc(d)) {
-        throw new SociIndexException("the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\" command"
-            + " to get detailed info of ztoc");
+        throw new SociIndexException(
+            "the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\" command"
+                + " to get detailed info of ztoc");
       }
       throw new SociIndexException("no SOCI index with digest " + d + " in " + layout);
     }
@@ -151,7 +197,8 @@ final class IndexCommand {
     String ref = a.value("--ref");
     List<String> digests = a.parametersFrom(0);
     if ((ref == null) == digests.isEmpty()) {
-      throw new IllegalArgumentException("give either index digests or --ref, not both and not neither");
+      throw new IllegalArgumentException(
+          "give either index digests or --ref, not both and not neither");
     }
     OciLayout l = OciLayout.open(a.path("--layout"));
     Set<Digest> targets = new LinkedHashSet<>();

@@ -3,11 +3,16 @@ package dev.soci.cli;
 import java.util.List;
 
 /**
- * An option of a command: its names ({@code -o}, {@code --output}), the label of its value
- * ({@code null} for a flag), its help text, and whether it is required, repeatable or has a
- * default. {@code {default}} in the help text stands for the default value.
+ * An option of a command: its names ({@code -o}, {@code --output}), the label of its value ({@code
+ * null} for a flag), its help text, and whether it is required, repeatable or has a default. {@code
+ * {default}} in the help text stands for the default value.
  */
-record OptionSpec(List<String> names, String label, String description, String defaultValue, boolean required,
+record OptionSpec(
+    List<String> names,
+    String label,
+    String description,
+    String defaultValue,
+    boolean required,
     boolean repeatable) {
 
   /** A flag, true when given: {@code flag("-f, --force", "Overwrite OUT if it exists.")}. */

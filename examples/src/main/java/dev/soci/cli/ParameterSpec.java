@@ -1,6 +1,9 @@
 package dev.soci.cli;
 
-/** A positional parameter of a command: its label, help text, and whether it may be absent or repeat. */
+/**
+ * A positional parameter of a command: its label, help text, and whether it may be absent or
+ * repeat.
+ */
 record ParameterSpec(String label, String description, boolean optional, boolean variadic) {
 
   /** Exactly one value. */

@@ -1,15 +1,22 @@
 package dev.soci.cli;
 
 /**
- * The {@code soci} command line: zTOC creation and inspection, file extraction through a zTOC,
- * SOCI indexes of OCI image layouts, and a demo on built-in sample data. Errors print one line
- * {@code error: ...} on stderr and exit non-zero; {@code --debug} adds the stack trace.
+ * The {@code soci} command line: zTOC creation and inspection, file extraction through a zTOC, SOCI
+ * indexes of OCI image layouts, and a demo on built-in sample data. Errors print one line {@code
+ * error: ...} on stderr and exit non-zero; {@code --debug} adds the stack trace.
  */
 public final class SociCommand {
   static final String VERSION = "soci-java 0.1.0";
 
-  static final CommandSpec SPEC = CommandSpec.group("soci", "Seekable OCI (SOCI) tools in pure Java.",
-      ZtocCommand.SPEC, DemoCommand.SPEC, CreateCommand.SPEC, ConvertCommand.SPEC, IndexCommand.SPEC);
+  static final CommandSpec SPEC =
+      CommandSpec.group(
+          "soci",
+          "Seekable OCI (SOCI) tools in pure Java.",
+          ZtocCommand.SPEC,
+          DemoCommand.SPEC,
+          CreateCommand.SPEC,
+          ConvertCommand.SPEC,
+          IndexCommand.SPEC);
 
   private SociCommand() {}
 

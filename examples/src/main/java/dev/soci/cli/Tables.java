@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Tables as upstream prints them through Go's {@code text/tabwriter} (min width 8, tab width 8,
- * padding 4, space padding, no flags) with every line ending in a tab: each column is
- * {@code max(8, longest cell + 4)} characters wide, every cell (the last included) is padded to
- * it, so lines end with spaces.
+ * padding 4, space padding, no flags) with every line ending in a tab: each column is {@code max(8,
+ * longest cell + 4)} characters wide, every cell (the last included) is padded to it, so lines end
+ * with spaces.
  */
 final class Tables {
   private Tables() {}
@@ -19,7 +19,8 @@ final class Tables {
     int[] width = new int[header.size()];
     for (List<String> r : all) {
       for (int i = 0; i < r.size(); i++) {
-        width[i] = Math.max(width[i], Math.max(8, r.get(i).codePointCount(0, r.get(i).length()) + 4));
+        width[i] =
+            Math.max(width[i], Math.max(8, r.get(i).codePointCount(0, r.get(i).length()) + 4));
       }
     }
     StringBuilder sb = new StringBuilder();

@@ -1,6 +1,9 @@
 package dev.soci.cli;
 
-/** A command line that does not fit the command: reported as {@code error: ... (see --help)}, exit status 2. */
+/**
+ * A command line that does not fit the command: reported as {@code error: ... (see --help)}, exit
+ * status 2.
+ */
 final class UsageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -21,35 +21,65 @@ import java.util.Locale;
 
 /** {@code soci ztoc create|info|get-file|list|extract}. */
 final class ZtocCommand {
-  static final CommandSpec CREATE = CommandSpec.command("create", ZtocCommand::create,
-      "Build the zTOC of a layer blob (gzip or uncompressed tar) and write it.")
-      .parameters(ParameterSpec.required("LAYER", "The layer blob, or - to read it from stdin."))
-      .options(
-          OptionSpec.value("-o, --output", "OUT", "Where to write the zTOC (default: LAYER.ztoc; required with -)."),
-          OptionSpec.value("--span-size", "BYTES", "Span size (default: {default}).").withDefault("4194304"),
-          OptionSpec.value("--build-tool-identifier", "S", "Build tool identifier to record (default: {default}).")
-              .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
-          OptionSpec.value("--compression", "gzip|uncompressed",
-              "The layer's compression (default: detected from its first bytes)."),
-          OptionSpec.flag("-f, --force", "Overwrite OUT if it exists."),
-          OptionSpec.flag("-q, --quiet", "Print only the digest."),
-          OptionSpec.value("--parallelism", "N",
-              "Threads inflating a gzip layer file (default: the number of processors; 1: one thread)."));
+  static final CommandSpec CREATE =
+      CommandSpec.command(
+              "create",
+              ZtocCommand::create,
+              "Build the zTOC of a layer blob (gzip or uncompressed tar) and write it.")
+          .parameters(
+              ParameterSpec.required("LAYER", "The layer blob, or - to read it from stdin."))
+          .options(
+              OptionSpec.value(
+                  "-o, --output",
+                  "OUT",
+                  "Where to write the zTOC (default: LAYER.ztoc; required with -)."),
+              OptionSpec.value("--span-size", "BYTES", "Span size (default: {default}).")
+                  .withDefault("4194304"),
+              OptionSpec.value(
+                      "--build-tool-identifier",
+                      "S",
+                      "Build tool identifier to record (default: {default}).")
+                  .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
+              OptionSpec.value(
+                  "--compression",
+                  "gzip|uncompressed",
+                  "The layer's compression (default: detected from its first bytes)."),
+              OptionSpec.flag("-f, --force", "Overwrite OUT if it exists."),
+              OptionSpec.flag("-q, --quiet", "Print only the digest."),
+              OptionSpec.value(
+                  "--parallelism",
+                  "N",
+                  "Threads inflating a gzip layer file (default: the number of processors; 1: one thread)."));
 
-  static final CommandSpec INFO = CommandSpec.command("info", ZtocCommand::info,
-      "Print a zTOC as JSON, exactly as upstream `soci ztoc info` does.")
-      .parameters(ParameterSpec.required("ZTOC", "The zTOC file."));
+  static final CommandSpec INFO =
+      CommandSpec.command(
+              "info",
+              ZtocCommand::info,
+              "Print a zTOC as JSON, exactly as upstream `soci ztoc info` does.")
+          .parameters(ParameterSpec.required("ZTOC", "The zTOC file."));
 
-  static final CommandSpec GET_FILE = CommandSpec.command("get-file", ZtocCommand::getFile,
-      "Extract one file from a layer through its zTOC, reading only the spans that hold it.")
-      .parameters(ParameterSpec.required("LAYER", "The layer blob."),
-          ParameterSpec.required("NAME", "The file's name as stored in the tar."))
-      .options(OptionSpec.value("--ztoc", "ZTOC", "The layer's zTOC.").asRequired(),
-          OptionSpec.value("-o, --output", "OUT", "Write to OUT instead of stdout."),
-          OptionSpec.flag("-f, --force", "Overwrite OUT if it exists."));
+  static final CommandSpec GET_FILE =
+      CommandSpec.command(
+              "get-file",
+              ZtocCommand::getFile,
+              "Extract one file from a layer through its zTOC, reading only the spans that hold it.")
+          .parameters(
+              ParameterSpec.required("LAYER", "The layer blob."),
+              ParameterSpec.required("NAME", "The file's name as stored in the tar."))
+          .options(
+              OptionSpec.value("--ztoc", "ZTOC", "The layer's zTOC.").asRequired(),
+              OptionSpec.value("-o, --output", "OUT", "Write to OUT instead of stdout."),
+              OptionSpec.flag("-f, --force", "Overwrite OUT if it exists."));
 
-  static final CommandSpec SPEC = CommandSpec.group("ztoc", "Create and inspect zTOCs.", CREATE, INFO, GET_FILE,
-      ZtocListCommand.SPEC, ZtocExtractCommand.SPEC);
+  static final CommandSpec SPEC =
+      CommandSpec.group(
+          "ztoc",
+          "Create and inspect zTOCs.",
+          CREATE,
+          INFO,
+          GET_FILE,
+          ZtocListCommand.SPEC,
+          ZtocExtractCommand.SPEC);
 
   private ZtocCommand() {}
 
@@ -64,8 +94,10 @@ final class ZtocCommand {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0");
     }
-    ZtocBuilder builder = ZtocBuilder.withDefaults().spanSize(spanSize).buildToolIdentifier(
-        a.value("--build-tool-identifier"));
+    ZtocBuilder builder =
+        ZtocBuilder.withDefaults()
+            .spanSize(spanSize)
+            .buildToolIdentifier(a.value("--build-tool-identifier"));
     if (parallelism != null) {
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism must be >= 1");
@@ -86,11 +118,15 @@ final class ZtocCommand {
     Ztoc ztoc = stdin ? builder.build(System.in) : builder.build(Path.of(layer));
     MessageDigest sha = sha256();
     long[] size = {0};
-    Files2.writeAtomically(out, force, os -> {
-      DigestOutputStream digesting = new DigestOutputStream(new BufferedOutputStream(os, 1 << 16), sha);
-      size[0] = ztoc.writeTo(digesting);
-      digesting.flush();
-    });
+    Files2.writeAtomically(
+        out,
+        force,
+        os -> {
+          DigestOutputStream digesting =
+              new DigestOutputStream(new BufferedOutputStream(os, 1 << 16), sha);
+          size[0] = ztoc.writeTo(digesting);
+          digesting.flush();
+        });
     String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
     PrintStream o = System.out;
     if (a.flag("--quiet")) {
@@ -126,11 +162,13 @@ final class ZtocCommand {
       } else {
         boolean force = a.flag("--force");
         if (!force && Files.exists(output)) {
-          throw new java.nio.file.FileAlreadyExistsException(output + " (use --force to overwrite)");
+          throw new java.nio.file.FileAlreadyExistsException(
+              output + " (use --force to overwrite)");
         }
         Path tmp = Files2.tempBeside(output);
         try {
-          try (InputStream in = l.openFile(f); OutputStream os = Files.newOutputStream(tmp)) {
+          try (InputStream in = l.openFile(f);
+              OutputStream os = Files.newOutputStream(tmp)) {
             in.transferTo(os);
           }
           Files2.moveIntoPlace(tmp, output, force);
@@ -150,7 +188,8 @@ final class ZtocCommand {
       case "tar":
         return CompressionAlgorithm.UNCOMPRESSED;
       default:
-        throw new IllegalArgumentException("unknown compression '" + s + "': expected gzip or uncompressed");
+        throw new IllegalArgumentException(
+            "unknown compression '" + s + "': expected gzip or uncompressed");
     }
   }
 

@@ -11,13 +11,17 @@ import java.util.List;
 
 /** {@code soci ztoc list --layout DIR}. */
 final class ZtocListCommand {
-  static final CommandSpec SPEC = CommandSpec.command("list", ZtocListCommand::run,
-      "List the zTOCs of the SOCI indexes in an OCI image layout, sorted by digest, as upstream's table.")
-      .aliases("ls")
-      .options(OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired(),
-          OptionSpec.value("--ztoc-digest", "DIGEST", "Only this zTOC."),
-          OptionSpec.value("--image-ref", "REF", "Only the zTOCs of this image's indexes."),
-          OptionSpec.flag("-q, --quiet", "Print only the digests."));
+  static final CommandSpec SPEC =
+      CommandSpec.command(
+              "list",
+              ZtocListCommand::run,
+              "List the zTOCs of the SOCI indexes in an OCI image layout, sorted by digest, as upstream's table.")
+          .aliases("ls")
+          .options(
+              OptionSpec.value("--layout", "DIR", "The OCI image layout.").asRequired(),
+              OptionSpec.value("--ztoc-digest", "DIGEST", "Only this zTOC."),
+              OptionSpec.value("--image-ref", "REF", "Only the zTOCs of this image's indexes."),
+              OptionSpec.flag("-q, --quiet", "Print only the digests."));
 
   private ZtocListCommand() {}
 
@@ -25,13 +29,16 @@ final class ZtocListCommand {
     String imageRef = a.value("--image-ref");
     String ztocDigest = a.value("--ztoc-digest");
     SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(a.path("--layout")));
-    List<ZtocEntry> ztocs = imageRef == null ? catalog.ztocs()
-        : SociIndexCatalog.ztocsOf(IndexCommand.forImage(catalog, imageRef, List.of()));
+    List<ZtocEntry> ztocs =
+        imageRef == null
+            ? catalog.ztocs()
+            : SociIndexCatalog.ztocsOf(IndexCommand.forImage(catalog, imageRef, List.of()));
     if (ztocDigest != null) {
       Digest d = IndexCommand.digest(ztocDigest);
       ztocs = ztocs.stream().filter(z -> z.digest().equals(d)).toList();
       if (imageRef != null && ztocs.isEmpty()) {
-        throw new SociIndexException("the specified ztoc doesn't exist or is not associated with the specified image");
+        throw new SociIndexException(
+            "the specified ztoc doesn't exist or is not associated with the specified image");
       }
     }
     StringBuilder sb = new StringBuilder();
@@ -40,8 +47,11 @@ final class ZtocListCommand {
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (ZtocEntry z : ztocs) {
-        rows.add(List.of(z.digest().toString(), Long.toString(z.size()),
-            z.layerDigest() == null ? "" : z.layerDigest().toString()));
+        rows.add(
+            List.of(
+                z.digest().toString(),
+                Long.toString(z.size()),
+                z.layerDigest() == null ? "" : z.layerDigest().toString()));
       }
       sb.append(Tables.format(List.of("DIGEST", "SIZE", "LAYER DIGEST"), rows));
     }

@@ -34,7 +34,8 @@ class IndexCommandsTest {
     try {
       p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError(cmd[0] + " is not installed (scripts/setup.sh installs it): " + e, e);
+      throw new AssertionError(
+          cmd[0] + " is not installed (scripts/setup.sh installs it): " + e, e);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = p.getInputStream()) {
@@ -54,8 +55,22 @@ class IndexCommandsTest {
     new Random(7).nextBytes(big);
     Files.write(shared.resolve("big"), big);
     Files.writeString(shared.resolve("small"), "small\n");
-    sh(shared, "umoci", "insert", "--image", base + ":app", shared.resolve("big").toString(), "/big.bin");
-    sh(shared, "umoci", "insert", "--image", base + ":app", shared.resolve("small").toString(), "/small.txt");
+    sh(
+        shared,
+        "umoci",
+        "insert",
+        "--image",
+        base + ":app",
+        shared.resolve("big").toString(),
+        "/big.bin");
+    sh(
+        shared,
+        "umoci",
+        "insert",
+        "--image",
+        base + ":app",
+        shared.resolve("small").toString(),
+        "/small.txt");
   }
 
   Path copy() throws IOException {
@@ -80,58 +95,112 @@ class IndexCommandsTest {
   @Test
   void createThenListInfoZtocListAndRemove() throws Exception {
     Path dir = copy();
-    Result r = run("create", "--layout", dir.toString(), "--image", "app", "--min-layer-size", "100000",
-        "--span-size", "65536");
+    Result r =
+        run(
+            "create",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--min-layer-size",
+            "100000",
+            "--span-size",
+            "65536");
     assertThat(r.code()).as(r.err()).isZero();
     String[] lines = r.outText().split("\n");
     assertThat(lines).hasSize(3);
     assertThat(lines[0]).matches("layer sha256:[0-9a-f]{64} -> ztoc sha256:[0-9a-f]{64}");
-    assertThat(lines[1]).matches(Pattern.quote("ztoc skipped - layer ") + "sha256:[0-9a-f]{64}"
-        + Pattern.quote(" (application/vnd.oci.image.layer.v1.tar+gzip) size ") + "\\d+"
-        + Pattern.quote(" is less than min-layer-size 100000"));
-    assertThat(lines[2]).matches("soci index sha256:[0-9a-f]{64} \\(v1, linux/amd64, \\d+ bytes\\) for image manifest "
-        + "sha256:[0-9a-f]{64}");
+    assertThat(lines[1])
+        .matches(
+            Pattern.quote("ztoc skipped - layer ")
+                + "sha256:[0-9a-f]{64}"
+                + Pattern.quote(" (application/vnd.oci.image.layer.v1.tar+gzip) size ")
+                + "\\d+"
+                + Pattern.quote(" is less than min-layer-size 100000"));
+    assertThat(lines[2])
+        .matches(
+            "soci index sha256:[0-9a-f]{64} \\(v1, linux/amd64, \\d+ bytes\\) for image manifest "
+                + "sha256:[0-9a-f]{64}");
     String index = lines[2].split(" ")[2];
     String ztoc = lines[0].split(" ")[4];
     String layer = lines[0].split(" ")[1];
 
     OciLayout layout = OciLayout.open(dir);
-    Descriptor d = layout.index().manifests().stream().filter(m -> m.digest().toString().equals(index)).findFirst()
-        .orElseThrow();
-    Files.setLastModifiedTime(layout.blobPath(d.digest()), FileTime.from(Instant.now().minusSeconds(3723)));
+    Descriptor d =
+        layout.index().manifests().stream()
+            .filter(m -> m.digest().toString().equals(index))
+            .findFirst()
+            .orElseThrow();
+    Files.setLastModifiedTime(
+        layout.blobPath(d.digest()), FileTime.from(Instant.now().minusSeconds(3723)));
 
     Result list = run("index", "list", "--layout", dir.toString());
     assertThat(list.code()).as(list.err()).isZero();
-    String header = "DIGEST                                                                     SIZE    IMAGE REF    "
-        + "PLATFORM       MEDIA TYPE                                    MANIFEST VERSION    CREATED       \n";
-    String row = index + "    " + pad(Long.toString(d.size()), 8) + "app          linux/amd64    "
-        + "application/vnd.oci.image.manifest.v1+json    v1                  1h2m3s ago    \n";
+    String header =
+        "DIGEST                                                                     SIZE    IMAGE REF    "
+            + "PLATFORM       MEDIA TYPE                                    MANIFEST VERSION    CREATED       \n";
+    String row =
+        index
+            + "    "
+            + pad(Long.toString(d.size()), 8)
+            + "app          linux/amd64    "
+            + "application/vnd.oci.image.manifest.v1+json    v1                  1h2m3s ago    \n";
     assertThat(list.outText()).isEqualTo(header + row);
-    assertThat(run("index", "list", "--layout", dir.toString(), "-q").outText()).isEqualTo(index + "\n");
-    assertThat(run("index", "ls", "--layout", dir.toString(), "--ref", "app", "-q").outText()).isEqualTo(index + "\n");
-    assertThat(run("index", "list", "--layout", dir.toString(), "-p", "linux/arm64", "-q").outText()).isEmpty();
+    assertThat(run("index", "list", "--layout", dir.toString(), "-q").outText())
+        .isEqualTo(index + "\n");
+    assertThat(run("index", "ls", "--layout", dir.toString(), "--ref", "app", "-q").outText())
+        .isEqualTo(index + "\n");
+    assertThat(
+            run("index", "list", "--layout", dir.toString(), "-p", "linux/arm64", "-q").outText())
+        .isEmpty();
 
     Result info = run("index", "info", "--layout", dir.toString(), index);
     assertThat(info.code()).as(info.err()).isZero();
     byte[] blob = layout.readBlob(d);
     assertThat(info.out()).isEqualTo(OciJson.indent(blob));
-    assertThat(info.outText()).startsWith("{\n  \"schemaVersion\": 2,\n  \"mediaType\": "
-        + "\"application/vnd.oci.image.manifest.v1+json\",\n  \"config\": {\n").endsWith("}\n");
+    assertThat(info.outText())
+        .startsWith(
+            "{\n  \"schemaVersion\": 2,\n  \"mediaType\": "
+                + "\"application/vnd.oci.image.manifest.v1+json\",\n  \"config\": {\n")
+        .endsWith("}\n");
     Result ztocInfo = run("index", "info", "--layout", dir.toString(), ztoc);
     assertThat(ztocInfo.code()).isNotZero();
-    assertThat(ztocInfo.err()).isEqualTo("error: the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\""
-        + " command to get detailed info of ztoc\n");
+    assertThat(ztocInfo.err())
+        .isEqualTo(
+            "error: the provided digest is of ztoc not SOCI index. Use \"soci ztoc info\""
+                + " command to get detailed info of ztoc\n");
 
     Result zl = run("ztoc", "list", "--layout", dir.toString());
     long ztocSize = Files.size(layout.blobPath(dev.soci.oci.Digest.parse(ztoc)));
     int sizeWidth = Math.max(8, Long.toString(ztocSize).length() + 4);
-    assertThat(zl.outText()).isEqualTo(pad("DIGEST", 75) + pad("SIZE", sizeWidth) + pad("LAYER DIGEST", 75) + "\n"
-        + ztoc + "    " + pad(Long.toString(ztocSize), sizeWidth) + layer + "    \n");
-    assertThat(run("ztoc", "list", "--layout", dir.toString(), "--image-ref", "app", "-q").outText())
+    assertThat(zl.outText())
+        .isEqualTo(
+            pad("DIGEST", 75)
+                + pad("SIZE", sizeWidth)
+                + pad("LAYER DIGEST", 75)
+                + "\n"
+                + ztoc
+                + "    "
+                + pad(Long.toString(ztocSize), sizeWidth)
+                + layer
+                + "    \n");
+    assertThat(
+            run("ztoc", "list", "--layout", dir.toString(), "--image-ref", "app", "-q").outText())
         .isEqualTo(ztoc + "\n");
-    Result none = run("ztoc", "list", "--layout", dir.toString(), "--image-ref", "app", "--ztoc-digest", layer);
-    assertThat(none.err()).isEqualTo("error: the specified ztoc doesn't exist or is not associated with the specified"
-        + " image\n");
+    Result none =
+        run(
+            "ztoc",
+            "list",
+            "--layout",
+            dir.toString(),
+            "--image-ref",
+            "app",
+            "--ztoc-digest",
+            layer);
+    assertThat(none.err())
+        .isEqualTo(
+            "error: the specified ztoc doesn't exist or is not associated with the specified"
+                + " image\n");
 
     Result rm = run("index", "rm", "--layout", dir.toString(), index);
     assertThat(rm.code()).as(rm.err()).isZero();
@@ -139,8 +208,9 @@ class IndexCommandsTest {
     assertThat(layout.index().manifests()).hasSize(1);
     assertThat(Files.exists(layout.blobPath(dev.soci.oci.Digest.parse(ztoc)))).isFalse();
     assertThat(Files.exists(layout.blobPath(dev.soci.oci.Digest.parse(layer)))).isTrue();
-    assertThat(run("index", "list", "--layout", dir.toString()).outText()).isEqualTo(
-        "DIGEST    SIZE    IMAGE REF    PLATFORM    MEDIA TYPE    MANIFEST VERSION    CREATED    \n");
+    assertThat(run("index", "list", "--layout", dir.toString()).outText())
+        .isEqualTo(
+            "DIGEST    SIZE    IMAGE REF    PLATFORM    MEDIA TYPE    MANIFEST VERSION    CREATED    \n");
   }
 
   static String pad(String s, int width) {
@@ -150,12 +220,22 @@ class IndexCommandsTest {
   @Test
   void convertTagsTheResultAndItsIndexesAreListed() throws Exception {
     Path dir = copy();
-    Result r = run("convert", "--layout", dir.toString(), "--image", "app", "--to", "app-soci", "--min-layer-size",
-        "0");
+    Result r =
+        run(
+            "convert",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--to",
+            "app-soci",
+            "--min-layer-size",
+            "0");
     assertThat(r.code()).as(r.err()).isZero();
     String[] lines = r.outText().split("\n");
     assertThat(lines).hasSize(4);
-    assertThat(lines[3]).matches("converted image app-soci -> sha256:[0-9a-f]{64} \\(\\d+ bytes\\)");
+    assertThat(lines[3])
+        .matches("converted image app-soci -> sha256:[0-9a-f]{64} \\(\\d+ bytes\\)");
     OciLayout layout = OciLayout.open(dir);
     assertThat(layout.tags()).containsExactly("app", "app-soci");
     String v2 = lines[2].split(" ")[2];
@@ -163,34 +243,62 @@ class IndexCommandsTest {
     assertThat(list.outText()).contains(v2 + "    ").contains(" app-soci ").contains(" v2 ");
     Result rm = run("index", "rm", "--layout", dir.toString(), v2);
     assertThat(rm.code()).isNotZero();
-    assertThat(rm.err()).startsWith("error: SOCI index " + v2 + " is part of the SOCI-enabled image app-soci");
+    assertThat(rm.err())
+        .startsWith("error: SOCI index " + v2 + " is part of the SOCI-enabled image app-soci");
 
-    Result q = run("convert", "--layout", dir.toString(), "--image", "app", "--to", "app-soci", "--min-layer-size",
-        "0", "-q");
+    Result q =
+        run(
+            "convert",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--to",
+            "app-soci",
+            "--min-layer-size",
+            "0",
+            "-q");
     assertThat(q.outText()).isEqualTo(layout.resolve("app-soci").digest() + "\n");
-    assertThat(layout.index().manifests()).filteredOn(m -> m.annotation(Annotations.REF_NAME) != null).hasSize(2);
+    assertThat(layout.index().manifests())
+        .filteredOn(m -> m.annotation(Annotations.REF_NAME) != null)
+        .hasSize(2);
   }
 
   @Test
   void errorsAreOneLine() throws Exception {
     Path dir = copy();
-    for (List<String> args : List.of(
-        List.of("create", "--layout", tmp.resolve("nope").toString(), "--image", "app"),
-        List.of("create", "--layout", dir.toString(), "--image", "nope"),
-        List.of("create", "--layout", dir.toString(), "--image", "app"),
-        List.of("create", "--layout", dir.toString(), "--image", "app", "-p", "linux/amd64", "--all-platforms"),
-        List.of("create", "--layout", dir.toString(), "--image", "app", "--span-size", "-1"),
-        List.of("convert", "--layout", dir.toString(), "--image", "app", "--to", "app"),
-        List.of("index", "info", "--layout", dir.toString(), "sha256:1234"))) {
+    for (List<String> args :
+        List.of(
+            List.of("create", "--layout", tmp.resolve("nope").toString(), "--image", "app"),
+            List.of("create", "--layout", dir.toString(), "--image", "nope"),
+            List.of("create", "--layout", dir.toString(), "--image", "app"),
+            List.of(
+                "create",
+                "--layout",
+                dir.toString(),
+                "--image",
+                "app",
+                "-p",
+                "linux/amd64",
+                "--all-platforms"),
+            List.of("create", "--layout", dir.toString(), "--image", "app", "--span-size", "-1"),
+            List.of("convert", "--layout", dir.toString(), "--image", "app", "--to", "app"),
+            List.of("index", "info", "--layout", dir.toString(), "sha256:1234"))) {
       Result r = run(args.toArray(String[]::new));
       assertThat(r.code()).as(args.toString()).isNotZero();
-      assertThat(r.err()).as(args.toString()).startsWith("error: ").endsWith("\n")
+      assertThat(r.err())
+          .as(args.toString())
+          .startsWith("error: ")
+          .endsWith("\n")
           .satisfies(e -> assertThat(e.strip()).doesNotContain("\n"));
     }
     assertThat(run("create", "--layout", dir.toString(), "--image", "app").err())
-        .isEqualTo("error: image manifest " + OciLayout.open(dir).blobPath(OciLayout.open(dir).resolve("app").digest())
-            + " (linux/amd64): no ztocs created, all layers either skipped or produced errors\n");
-    assertThat(run("create", "--layout", dir.toString(), "--image", "app", "--span-size", "-1").err())
+        .isEqualTo(
+            "error: image manifest "
+                + OciLayout.open(dir).blobPath(OciLayout.open(dir).resolve("app").digest())
+                + " (linux/amd64): no ztocs created, all layers either skipped or produced errors\n");
+    assertThat(
+            run("create", "--layout", dir.toString(), "--image", "app", "--span-size", "-1").err())
         .isEqualTo("error: span size must be >= 0\n");
   }
 

@@ -56,11 +56,15 @@ class SociCommandTest {
   void createWritesUpstreamBytesAndNeverOverwrites() throws Exception {
     Path layer = data("upstream/layers/basic.gnutar.gzip6.tar.gz");
     Path out = tmp.resolve("x.ztoc");
-    Result r = run("ztoc", "create", layer.toString(), "--span-size", "65536", "-o", out.toString());
+    Result r =
+        run("ztoc", "create", layer.toString(), "--span-size", "65536", "-o", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    byte[] expected = Files.readAllBytes(data("upstream/reference/basic.gnutar.gzip6.tar.gz.65536.ztoc"));
+    byte[] expected =
+        Files.readAllBytes(data("upstream/reference/basic.gnutar.gzip6.tar.gz.65536.ztoc"));
     assertThat(Files.readAllBytes(out)).isEqualTo(expected);
-    assertThat(r.outText()).contains("sha256:" + sha256(expected)).contains(String.valueOf(expected.length));
+    assertThat(r.outText())
+        .contains("sha256:" + sha256(expected))
+        .contains(String.valueOf(expected.length));
 
     Files.write(out, new byte[] {1, 2, 3});
     Result again = run("ztoc", "create", layer.toString(), "-o", out.toString());
@@ -68,19 +72,35 @@ class SociCommandTest {
     assertThat(again.err()).startsWith("error: ").contains("exists");
     assertThat(Files.readAllBytes(out)).containsExactly(1, 2, 3);
 
-    Result forced = run("ztoc", "create", layer.toString(), "--span-size", "65536", "-o", out.toString(), "--force");
+    Result forced =
+        run(
+            "ztoc",
+            "create",
+            layer.toString(),
+            "--span-size",
+            "65536",
+            "-o",
+            out.toString(),
+            "--force");
     assertThat(forced.code()).isZero();
     assertThat(Files.readAllBytes(out)).isEqualTo(expected);
     try (var s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("x.ztoc"); // no temp files left
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactly("x.ztoc"); // no temp files left
     }
   }
 
   @Test
   void infoPrintsUpstreamJson() throws Exception {
-    Result r = run("ztoc", "info", data("upstream/reference/spans.gnutar.gzip6.tar.gz.65536.ztoc").toString());
+    Result r =
+        run(
+            "ztoc",
+            "info",
+            data("upstream/reference/spans.gnutar.gzip6.tar.gz.65536.ztoc").toString());
     assertThat(r.code()).isZero();
-    assertThat(r.outText()).isEqualTo(Files.readString(data("upstream/reference/spans.gnutar.gzip6.tar.gz.65536.info.json")));
+    assertThat(r.outText())
+        .isEqualTo(
+            Files.readString(data("upstream/reference/spans.gnutar.gzip6.tar.gz.65536.info.json")));
   }
 
   @Test
@@ -88,7 +108,11 @@ class SociCommandTest {
     String ztoc = data("upstream/reference/basic.gnutar.gzip6.tar.gz.65536.ztoc").toString();
     String layer = data("upstream/layers/basic.gnutar.gzip6.tar.gz").toString();
     Result info = run("ztoc", "info", ztoc);
-    String name = info.outText().replaceAll("(?s).*?\"filename\": \"([^\"]+)\",\\s*\"offset\": \\d+,\\s*\"size\": [1-9].*", "$1");
+    String name =
+        info.outText()
+            .replaceAll(
+                "(?s).*?\"filename\": \"([^\"]+)\",\\s*\"offset\": \\d+,\\s*\"size\": [1-9].*",
+                "$1");
     Result stdout = run("ztoc", "get-file", "--ztoc", ztoc, layer, name);
     assertThat(stdout.code()).as(stdout.err()).isZero();
     assertThat(stdout.out()).isNotEmpty();
@@ -100,15 +124,26 @@ class SociCommandTest {
 
   @Test
   void errorsAreOneLineWithoutStackTraceUnlessDebug() {
-    Result bad = run("ztoc", "create", data("upstream/bad/truncated-60pct.tar.gz").toString(), "-o",
-        tmp.resolve("o").toString());
+    Result bad =
+        run(
+            "ztoc",
+            "create",
+            data("upstream/bad/truncated-60pct.tar.gz").toString(),
+            "-o",
+            tmp.resolve("o").toString());
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).startsWith("error: ").contains("offset");
     assertThat(bad.err().strip().lines()).hasSize(1);
     assertThat(tmp.resolve("o")).doesNotExist();
 
-    Result debug = run("--debug", "ztoc", "create", data("upstream/bad/truncated-60pct.tar.gz").toString(), "-o",
-        tmp.resolve("o").toString());
+    Result debug =
+        run(
+            "--debug",
+            "ztoc",
+            "create",
+            data("upstream/bad/truncated-60pct.tar.gz").toString(),
+            "-o",
+            tmp.resolve("o").toString());
     assertThat(debug.err()).contains("\tat ");
 
     Result missing = run("ztoc", "info", tmp.resolve("nope").toString());
@@ -116,8 +151,14 @@ class SociCommandTest {
     assertThat(missing.err()).startsWith("error: ").contains("nope");
     assertThat(missing.err().strip().lines()).hasSize(1);
 
-    Result notFound = run("ztoc", "get-file", "--ztoc", data("upstream/reference/basic.gnutar.gzip6.tar.gz.65536.ztoc").toString(),
-        data("upstream/layers/basic.gnutar.gzip6.tar.gz").toString(), "no/such");
+    Result notFound =
+        run(
+            "ztoc",
+            "get-file",
+            "--ztoc",
+            data("upstream/reference/basic.gnutar.gzip6.tar.gz.65536.ztoc").toString(),
+            data("upstream/layers/basic.gnutar.gzip6.tar.gz").toString(),
+            "no/such");
     assertThat(notFound.err()).isEqualTo("error: file no/such does not exist in metadata\n");
 
     Result usage = run("ztoc", "create");
@@ -129,6 +170,9 @@ class SociCommandTest {
   void demoRunsOnBuiltInData() {
     Result r = run("demo");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.outText()).contains("extracted").contains("app/config.json").contains("hello from a lazily loaded layer");
+    assertThat(r.outText())
+        .contains("extracted")
+        .contains("app/config.json")
+        .contains("hello from a lazily loaded layer");
   }
 }

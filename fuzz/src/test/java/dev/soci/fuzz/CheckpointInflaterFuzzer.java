@@ -11,10 +11,10 @@ import java.io.IOException;
 
 /**
  * {@link CheckpointInflater} (the JDK's zlib, resumed with a dictionary and the prime prefix)
- * against the pure-Java {@link GzipDecoder#resumeAt} on the same fabricated checkpoint and
- * bytes (input layout as in {@link GzipResumeFuzzer}; the input's hash sets the size of the
- * chunks the inflater is fed). Invariants: only {@link GzipFormatException} escapes; the two decoders
- * never disagree on a byte both produced; the inflater never stalls with input left.
+ * against the pure-Java {@link GzipDecoder#resumeAt} on the same fabricated checkpoint and bytes
+ * (input layout as in {@link GzipResumeFuzzer}; the input's hash sets the size of the chunks the
+ * inflater is fed). Invariants: only {@link GzipFormatException} escapes; the two decoders never
+ * disagree on a byte both produced; the inflater never stalls with input left.
  */
 class CheckpointInflaterFuzzer {
 
@@ -48,7 +48,8 @@ class CheckpointInflaterFuzzer {
     fuzzerTestOneInput(data);
   }
 
-  private static void inflate(Checkpoint c, byte[] data, int from, int chunk, Sink out) throws GzipFormatException {
+  private static void inflate(Checkpoint c, byte[] data, int from, int chunk, Sink out)
+      throws GzipFormatException {
     byte[] buf = new byte[8192];
     int fed = from;
     try (CheckpointInflater inflater = new CheckpointInflater(c)) {

@@ -4,9 +4,9 @@ import dev.soci.ztoc.ZtocException;
 import java.util.Arrays;
 
 /**
- * What the fuzz targets treat as a finding: any exception outside the documented hierarchy
- * ({@link ZtocException} and its subclasses), a wrong byte, or an invariant broken. Clean
- * failures of the expected type are not findings.
+ * What the fuzz targets treat as a finding: any exception outside the documented hierarchy ({@link
+ * ZtocException} and its subclasses), a wrong byte, or an invariant broken. Clean failures of the
+ * expected type are not findings.
  */
 final class Findings {
   /** Output bound per input: decoding stops after this many bytes (no hang on bombs). */
@@ -38,8 +38,15 @@ final class Findings {
     int n = Math.min(a.size(), b.size());
     int diff = Arrays.mismatch(a.buf, 0, n, b.buf, 0, n);
     if (diff >= 0) {
-      throw new AssertionError(what + ": outputs differ at byte " + diff + " (of " + a.size() + " and "
-          + b.size() + ")");
+      throw new AssertionError(
+          what
+              + ": outputs differ at byte "
+              + diff
+              + " (of "
+              + a.size()
+              + " and "
+              + b.size()
+              + ")");
     }
   }
 

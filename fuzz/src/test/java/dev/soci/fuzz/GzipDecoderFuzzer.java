@@ -17,10 +17,10 @@ import java.util.zip.ZipException;
 
 /**
  * The pure-Java gzip decoder on a whole stream. Invariants: only {@link GzipFormatException}
- * escapes; output is bounded; a stream it accepts gives exactly the bytes the JDK's
- * {@link GZIPInputStream} gives; and resuming at one of the boundaries it reported (picked by
- * the input's hash), with {@link GzipDecoder#resumeAt} and with {@link CheckpointInflater},
- * gives exactly the rest of the output.
+ * escapes; output is bounded; a stream it accepts gives exactly the bytes the JDK's {@link
+ * GZIPInputStream} gives; and resuming at one of the boundaries it reported (picked by the input's
+ * hash), with {@link GzipDecoder#resumeAt} and with {@link CheckpointInflater}, gives exactly the
+ * rest of the output.
  */
 class GzipDecoderFuzzer {
 
@@ -43,30 +43,35 @@ class GzipDecoderFuzzer {
     Sink whole = new Sink();
     int pick = Math.floorMod(Arrays.hashCode(data), 64);
     Checkpoint[] picked = new Checkpoint[1];
-    GzipDecoder decoder = new GzipDecoder(new ByteArrayInputStream(data)).outputLimit(Findings.MAX_OUTPUT);
-    decoder.decode(new GzipListener() {
-      private int boundaries;
+    GzipDecoder decoder =
+        new GzipDecoder(new ByteArrayInputStream(data)).outputLimit(Findings.MAX_OUTPUT);
+    decoder.decode(
+        new GzipListener() {
+          private int boundaries;
 
-      @Override
-      public void onData(byte[] buf, int off, int len) {
-        whole.write(buf, off, len);
-      }
+          @Override
+          public void onData(byte[] buf, int off, int len) {
+            whole.write(buf, off, len);
+          }
 
-      @Override
-      public void onBoundary(BlockBoundary b) {
-        if (boundaries++ == pick) {
-          byte[] window = new byte[Checkpoint.WINDOW_SIZE];
-          b.copyWindow(window, 0);
-          picked[0] = new Checkpoint(b.in(), b.out(), b.bits(), window);
-        }
-      }
-    });
+          @Override
+          public void onBoundary(BlockBoundary b) {
+            if (boundaries++ == pick) {
+              byte[] window = new byte[Checkpoint.WINDOW_SIZE];
+              b.copyWindow(window, 0);
+              picked[0] = new Checkpoint(b.in(), b.out(), b.bits(), window);
+            }
+          }
+        });
     if (whole.full()) {
       return; // stopped at the output bound: nothing more to compare
     }
     byte[] expected = jdkGunzip(data);
-    Findings.check(Arrays.equals(expected, whole.toByteArray()),
-        "the decoder accepted the stream but its " + whole.size() + " bytes differ from the JDK's "
+    Findings.check(
+        Arrays.equals(expected, whole.toByteArray()),
+        "the decoder accepted the stream but its "
+            + whole.size()
+            + " bytes differ from the JDK's "
             + expected.length);
     Checkpoint c = picked[0];
     if (c != null) {
@@ -75,8 +80,10 @@ class GzipDecoderFuzzer {
       Sink resumed = new Sink();
       GzipDecoder.resumeAt(new ByteArrayInputStream(data, from, data.length - from), c)
           .decode((buf, off, len) -> resumed.write(buf, off, len));
-      Findings.check(Arrays.equals(rest, resumed.toByteArray()), "resumeAt " + c + " gave different bytes");
-      Findings.check(Arrays.equals(rest, inflateFrom(c, data, from)),
+      Findings.check(
+          Arrays.equals(rest, resumed.toByteArray()), "resumeAt " + c + " gave different bytes");
+      Findings.check(
+          Arrays.equals(rest, inflateFrom(c, data, from)),
           "CheckpointInflater at " + c + " gave different bytes");
     }
   }

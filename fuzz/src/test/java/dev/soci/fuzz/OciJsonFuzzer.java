@@ -10,10 +10,10 @@ import java.util.Arrays;
 
 /**
  * The strict OCI/SOCI JSON reader ({@link OciJson#decoder()}) on any bytes, as an image manifest
- * (SOCI indexes are manifests), an image index and a descriptor. Invariants: only
- * {@link InvalidDocumentException} escapes, with a message; what decodes encodes to Go's bytes
- * and those bytes decode and encode again to the same bytes (the digest a snapshotter computes
- * after re-encoding is stable).
+ * (SOCI indexes are manifests), an image index and a descriptor. Invariants: only {@link
+ * InvalidDocumentException} escapes, with a message; what decodes encodes to Go's bytes and those
+ * bytes decode and encode again to the same bytes (the digest a snapshotter computes after
+ * re-encoding is stable).
  */
 class OciJsonFuzzer {
 

@@ -27,10 +27,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes the committed seed corpus of every fuzz target (small valid inputs, a few KB each,
- * derived from the layers in {@code testdata/}) and the two layers {@link SeekableLayerFuzzer}
- * reads. Run it from the {@code fuzz} directory after changing it; the files it writes are
- * committed, so the build does not run it:
+ * Writes the committed seed corpus of every fuzz target (small valid inputs, a few KB each, derived
+ * from the layers in {@code testdata/}) and the two layers {@link SeekableLayerFuzzer} reads. Run
+ * it from the {@code fuzz} directory after changing it; the files it writes are committed, so the
+ * build does not run it:
  *
  * <pre>{@code
  * java -cp target/test-classes:$(cat target/fuzz-classpath.txt) dev.soci.fuzz.SeedCorpus ../testdata
@@ -57,8 +57,15 @@ public final class SeedCorpus {
     tars.add(shrinkTar(gunzip(layers.resolve("sparse.gnutar-pax1.0.gzip6.tar.gz")), 64));
     tars.add(shrinkTar(Files.readAllBytes(testdata.resolve("vectors/basic.tar")), 64));
     tars.add(firstEntries(gunzip(layers.resolve("dirsonly.gnutar.gzip9.tar.gz")), 6));
-    String[] tarNames = {"small-gnutar", "small-ustar", "gitarchive-pax-global", "special-pax-gnu-base256",
-        "sparse-pax", "basic-pax-xattrs", "dirs"};
+    String[] tarNames = {
+      "small-gnutar",
+      "small-ustar",
+      "gitarchive-pax-global",
+      "special-pax-gnu-base256",
+      "sparse-pax",
+      "basic-pax-xattrs",
+      "dirs"
+    };
     for (int i = 0; i < tars.size(); i++) {
       write("TarTocParserFuzzer", "seed-" + tarNames[i] + ".tar", tars.get(i));
     }
@@ -67,14 +74,23 @@ public final class SeedCorpus {
     write("GzipDecoderFuzzer", "seed-small-ustar.tar.gz", gzip(tars.get(1), 6));
     write("GzipDecoderFuzzer", "seed-special-level9.tar.gz", gzip(tars.get(3), 9));
     write("GzipDecoderFuzzer", "seed-stored-level0.gz", gzip(Arrays.copyOf(tars.get(0), 1500), 0));
-    write("GzipDecoderFuzzer", "seed-fixed-huffman.gz", gzip("hello, hello, hello world\n".getBytes(StandardCharsets.US_ASCII), 9));
+    write(
+        "GzipDecoderFuzzer",
+        "seed-fixed-huffman.gz",
+        gzip("hello, hello, hello world\n".getBytes(StandardCharsets.US_ASCII), 9));
     write("GzipDecoderFuzzer", "seed-all-header-fields.gz", gzipWithHeaderFields(tars.get(2)));
     byte[] multi = concat(gzip(tars.get(0), 1), gzip(new byte[0], 6), gzip(tars.get(5), 6));
     write("GzipDecoderFuzzer", "seed-multimember-with-empty.gz", multi);
     byte[] midByte = gzipWithMidByteBoundaries(tars.get(5));
     write("GzipDecoderFuzzer", "seed-mid-byte-boundaries.gz", midByte);
-    write("GzipDecoderFuzzer", "seed-dirsonly-gzip9.tar.gz", Files.readAllBytes(layers.resolve("dirsonly.gnutar.gzip9.tar.gz")));
-    write("GzipDecoderFuzzer", "seed-empty-layer.tar.gz", Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
+    write(
+        "GzipDecoderFuzzer",
+        "seed-dirsonly-gzip9.tar.gz",
+        Files.readAllBytes(layers.resolve("dirsonly.gnutar.gzip9.tar.gz")));
+    write(
+        "GzipDecoderFuzzer",
+        "seed-empty-layer.tar.gz",
+        Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
 
     // Whole layers for the builder: some of the gzip streams and tars above.
     write("ZtocBuilderFuzzer", "seed-small-ustar.tar.gz", gzip(tars.get(1), 6));
@@ -82,7 +98,10 @@ public final class SeedCorpus {
     write("ZtocBuilderFuzzer", "seed-all-header-fields.gz", gzipWithHeaderFields(tars.get(2)));
     write("ZtocBuilderFuzzer", "seed-multimember-with-empty.gz", multi);
     write("ZtocBuilderFuzzer", "seed-mid-byte-boundaries.gz", midByte);
-    write("ZtocBuilderFuzzer", "seed-empty-layer.tar.gz", Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
+    write(
+        "ZtocBuilderFuzzer",
+        "seed-empty-layer.tar.gz",
+        Files.readAllBytes(layers.resolve("empty.gnutar.gzip6.tar.gz")));
     write("ZtocBuilderFuzzer", "seed-small-gnutar.tar", tars.get(0));
     write("ZtocBuilderFuzzer", "seed-gitarchive-pax-global.tar", tars.get(2));
 
@@ -104,37 +123,75 @@ public final class SeedCorpus {
 
     // zinfo blobs.
     byte[] window = Arrays.copyOf(tars.get(1), Checkpoint.WINDOW_SIZE);
-    write("GzipZinfoFuzzer", "seed-v2-one-checkpoint", GzipZinfo.of(65536, List.of(new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]))).toBytes());
+    write(
+        "GzipZinfoFuzzer",
+        "seed-v2-one-checkpoint",
+        GzipZinfo.of(65536, List.of(new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE])))
+            .toBytes());
     write("GzipZinfoFuzzer", "seed-v1-one-checkpoint", v1Header(1, 4 << 20));
-    byte[] v1two = ByteBuffer.allocate(GzipZinfo.HEADER_SIZE + GzipZinfo.RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(2).putLong(65536).putLong(9000).putLong(70000).put((byte) 3).put(window).array();
+    byte[] v1two =
+        ByteBuffer.allocate(GzipZinfo.HEADER_SIZE + GzipZinfo.RECORD_SIZE)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(2)
+            .putLong(65536)
+            .putLong(9000)
+            .putLong(70000)
+            .put((byte) 3)
+            .put(window)
+            .array();
     write("GzipZinfoFuzzer", "seed-v1-two-checkpoints", v1two);
     write("GzipZinfoFuzzer", "seed-v2-empty", GzipZinfo.of(65536, List.of()).toBytes());
     write("TarZinfoFuzzer", "seed-small", TarZinfo.of(65536, 30720).toBytes());
     write("TarZinfoFuzzer", "seed-many-spans", TarZinfo.of(512, 1_000_000).toBytes());
     write("TarZinfoFuzzer", "seed-empty", TarZinfo.of(4 << 20, 0).toBytes());
-    write("TarZinfoFuzzer", "seed-upstream", Ztoc.decode(Files.readAllBytes(testdata.resolve(
-        "upstream/reference/small.gnutar.uncompressed.tar.65536.ztoc"))).checkpoints());
+    write(
+        "TarZinfoFuzzer",
+        "seed-upstream",
+        Ztoc.decode(
+                Files.readAllBytes(
+                    testdata.resolve(
+                        "upstream/reference/small.gnutar.uncompressed.tar.65536.ztoc")))
+            .checkpoints());
 
     // zTOCs: upstream's, the spec vectors', ours, and a legacy v1 one.
-    write("ZtocFuzzer", "seed-upstream-small-uncompressed.ztoc",
-        Files.readAllBytes(testdata.resolve("upstream/reference/small.gnutar.uncompressed.tar.65536.ztoc")));
-    write("ZtocFuzzer", "seed-vector-text.ztoc", Files.readAllBytes(testdata.resolve("vectors/expected-text.tar.ztoc")));
-    write("ZtocFuzzer", "seed-vector-basic.ztoc", Files.readAllBytes(testdata.resolve("vectors/expected-basic.tar.ztoc")));
+    write(
+        "ZtocFuzzer",
+        "seed-upstream-small-uncompressed.ztoc",
+        Files.readAllBytes(
+            testdata.resolve("upstream/reference/small.gnutar.uncompressed.tar.65536.ztoc")));
+    write(
+        "ZtocFuzzer",
+        "seed-vector-text.ztoc",
+        Files.readAllBytes(testdata.resolve("vectors/expected-text.tar.ztoc")));
+    write(
+        "ZtocFuzzer",
+        "seed-vector-basic.ztoc",
+        Files.readAllBytes(testdata.resolve("vectors/expected-basic.tar.ztoc")));
     byte[] gzLayer = gzip(tars.get(3), 6);
     Ztoc gz = ZtocBuilder.withDefaults().build(new ByteArrayInputStream(gzLayer));
     write("ZtocFuzzer", "seed-gzip-one-checkpoint.ztoc", gz.encode());
-    write("ZtocFuzzer", "seed-gzip-legacy-v1.ztoc", gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
+    write(
+        "ZtocFuzzer",
+        "seed-gzip-legacy-v1.ztoc",
+        gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
 
     // SeekableLayerFuzzer: two fixed layers and their zTOCs as seeds.
     byte[] tarLayer = tars.get(5);
     Files.write(RESOURCES.resolve("layers/basic-shrunk.tar"), tarLayer);
     Files.write(RESOURCES.resolve("layers/special-shrunk.tar.gz"), gzLayer);
-    write("SeekableLayerFuzzer", "seed-uncompressed-span512.ztoc",
-        ZtocBuilder.withDefaults().spanSize(512).compression(CompressionAlgorithm.UNCOMPRESSED)
-            .build(new ByteArrayInputStream(tarLayer)).encode());
+    write(
+        "SeekableLayerFuzzer",
+        "seed-uncompressed-span512.ztoc",
+        ZtocBuilder.withDefaults()
+            .spanSize(512)
+            .compression(CompressionAlgorithm.UNCOMPRESSED)
+            .build(new ByteArrayInputStream(tarLayer))
+            .encode());
     write("SeekableLayerFuzzer", "seed-gzip.ztoc", gz.encode());
-    write("SeekableLayerFuzzer", "seed-gzip-legacy-v1.ztoc", gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
+    write(
+        "SeekableLayerFuzzer",
+        "seed-gzip-legacy-v1.ztoc",
+        gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
   }
 
   private static void write(String target, String name, byte[] data) throws IOException {
@@ -152,11 +209,12 @@ public final class SeedCorpus {
 
   static byte[] gzip(byte[] data, int level) throws IOException {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bos) {
-      {
-        def.setLevel(level);
-      }
-    }) {
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(bos) {
+          {
+            def.setLevel(level);
+          }
+        }) {
       gz.write(data);
     }
     return bos.toByteArray();
@@ -172,7 +230,11 @@ public final class SeedCorpus {
 
   /** A v1 (or empty v2) zinfo header with no records: {@code count} checkpoints claimed. */
   private static byte[] v1Header(int count, long spanSize) {
-    return ByteBuffer.allocate(GzipZinfo.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN).putInt(count).putLong(spanSize).array();
+    return ByteBuffer.allocate(GzipZinfo.HEADER_SIZE)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(count)
+        .putLong(spanSize)
+        .array();
   }
 
   /** A gzip member with FEXTRA, FNAME, FCOMMENT and FHCRC set. */
@@ -213,7 +275,11 @@ public final class SeedCorpus {
     d.end();
     CRC32 crc = new CRC32();
     crc.update(data);
-    ByteBuffer t = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).putInt(data.length);
+    ByteBuffer t =
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt((int) crc.getValue())
+            .putInt(data.length);
     out.writeBytes(t.array());
     return out.toByteArray();
   }
@@ -221,15 +287,17 @@ public final class SeedCorpus {
   /** The {in, out, bits} of every boundary the decoder reports in {@code stream}. */
   private static List<long[]> boundaries(byte[] stream) throws IOException {
     List<long[]> list = new ArrayList<>();
-    new GzipDecoder(new ByteArrayInputStream(stream)).decode(new GzipListener() {
-      @Override
-      public void onData(byte[] buf, int off, int len) {}
+    new GzipDecoder(new ByteArrayInputStream(stream))
+        .decode(
+            new GzipListener() {
+              @Override
+              public void onData(byte[] buf, int off, int len) {}
 
-      @Override
-      public void onBoundary(BlockBoundary b) {
-        list.add(new long[] {b.in(), b.out(), b.bits()});
-      }
-    });
+              @Override
+              public void onBoundary(BlockBoundary b) {
+                list.add(new long[] {b.in(), b.out(), b.bits()});
+              }
+            });
     return list;
   }
 
@@ -240,8 +308,8 @@ public final class SeedCorpus {
 
   /**
    * Copies a tar with every entry's data cut to at most {@code maxData} bytes (size fields and
-   * checksums rewritten); meta headers and their payloads are kept whole, and an entry whose
-   * size a PAX record sets keeps its data.
+   * checksums rewritten); meta headers and their payloads are kept whole, and an entry whose size a
+   * PAX record sets keeps its data.
    */
   static byte[] shrinkTar(byte[] tar, int maxData) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -258,7 +326,9 @@ public final class SeedCorpus {
       long padded = (size + 511) & -512L;
       if (type == 'x' || type == 'g' || type == 'L' || type == 'K' || size < 0 || paxSize) {
         if (type == 'x') {
-          paxSize = new String(tar, pos + 512, (int) size, StandardCharsets.ISO_8859_1).contains(" size=");
+          paxSize =
+              new String(tar, pos + 512, (int) size, StandardCharsets.ISO_8859_1)
+                  .contains(" size=");
         } else {
           paxSize = false;
         }

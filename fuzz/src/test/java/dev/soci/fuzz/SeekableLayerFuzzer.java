@@ -32,8 +32,8 @@ import java.util.zip.GZIPInputStream;
  *       nothing hangs or reads outside the blob;
  *   <li>with its TOC (and sizes) kept but the layer's genuine checkpoints and span digests put
  *       back, which is what an attacker who can alter only the TOC controls: every byte a read
- *       returns must be the content of the file of that name in the layer. A forged offset,
- *       size or name must fail, never return another file's bytes.
+ *       returns must be the content of the file of that name in the layer. A forged offset, size or
+ *       name must fail, never return another file's bytes.
  * </ol>
  */
 class SeekableLayerFuzzer {
@@ -51,13 +51,14 @@ class SeekableLayerFuzzer {
     }
     Layer layer = z.compressionAlgorithm() == CompressionAlgorithm.GZIP ? GZIP : TAR;
     readAll(z, layer, false);
-    Ztoc bound = z.toBuilder()
-        .compressionAlgorithm(layer.ztoc.compressionAlgorithm())
-        .compressedArchiveSize(layer.ztoc.compressedArchiveSize())
-        .checkpoints(layer.ztoc.checkpoints())
-        .maxSpanId(layer.ztoc.maxSpanId())
-        .spanDigests(layer.ztoc.spanDigests())
-        .build();
+    Ztoc bound =
+        z.toBuilder()
+            .compressionAlgorithm(layer.ztoc.compressionAlgorithm())
+            .compressedArchiveSize(layer.ztoc.compressedArchiveSize())
+            .checkpoints(layer.ztoc.checkpoints())
+            .maxSpanId(layer.ztoc.maxSpanId())
+            .spanDigests(layer.ztoc.spanDigests())
+            .build();
     readAll(bound, layer, true);
   }
 
@@ -88,9 +89,15 @@ class SeekableLayerFuzzer {
         if (checkBytes) {
           List<byte[]> expected = layer.contents.getOrDefault(key(f.rawName()), List.of());
           byte[] bytes = got.toByteArray();
-          Findings.check(expected.stream().anyMatch(e -> Arrays.equals(e, bytes)),
-              "read " + got.size() + " bytes for " + f + " that are not the content of any of the layer's "
-                  + expected.size() + " files of that name");
+          Findings.check(
+              expected.stream().anyMatch(e -> Arrays.equals(e, bytes)),
+              "read "
+                  + got.size()
+                  + " bytes for "
+                  + f
+                  + " that are not the content of any of the layer's "
+                  + expected.size()
+                  + " files of that name");
         }
       }
     } catch (ZtocException e) {
@@ -111,14 +118,17 @@ class SeekableLayerFuzzer {
         byte[] blob = in.readAllBytes();
         boolean gz = resource.endsWith(".gz");
         byte[] tar = gz ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
-        Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(gz ? 4 << 20 : 512)
-            .compression(gz ? CompressionAlgorithm.GZIP : CompressionAlgorithm.UNCOMPRESSED)
-            .build(new ByteArrayInputStream(blob));
+        Ztoc ztoc =
+            ZtocBuilder.withDefaults()
+                .spanSize(gz ? 4 << 20 : 512)
+                .compression(gz ? CompressionAlgorithm.GZIP : CompressionAlgorithm.UNCOMPRESSED)
+                .build(new ByteArrayInputStream(blob));
         Map<String, List<byte[]>> contents = new HashMap<>();
         for (FileMetadata f : ztoc.files()) {
           if (f.type() == EntryType.REG) {
             int off = (int) f.uncompressedOffset();
-            contents.computeIfAbsent(key(f.rawName()), k -> new ArrayList<>())
+            contents
+                .computeIfAbsent(key(f.rawName()), k -> new ArrayList<>())
                 .add(Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize()));
           }
         }

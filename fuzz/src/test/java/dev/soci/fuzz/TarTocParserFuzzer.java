@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The push-based tar TOC parser, fed the input in one piece and in chunks whose sizes come from
- * the input's hash. Invariants: only {@link TarFormatException} escapes; chunking never changes
- * the result (same entries and archive size, or the same error); the archive size never exceeds
- * the input and entries never start beyond it.
+ * The push-based tar TOC parser, fed the input in one piece and in chunks whose sizes come from the
+ * input's hash. Invariants: only {@link TarFormatException} escapes; chunking never changes the
+ * result (same entries and archive size, or the same error); the archive size never exceeds the
+ * input and entries never start beyond it.
  */
 class TarTocParserFuzzer {
 
@@ -21,11 +21,20 @@ class TarTocParserFuzzer {
     int chunk = 1 + Math.floorMod(h, 700);
     Object chunked = parse(data, chunk);
     if (whole instanceof TarToc t) {
-      Findings.check(t.archiveSize() <= data.length, "archive size " + t.archiveSize() + " > input " + data.length);
-      t.entries().forEach(e -> Findings.check(e.uncompressedOffset() <= data.length
-          && e.uncompressedOffset() + e.uncompressedSize() <= t.archiveSize(), "entry beyond the input: " + e));
+      Findings.check(
+          t.archiveSize() <= data.length,
+          "archive size " + t.archiveSize() + " > input " + data.length);
+      t.entries()
+          .forEach(
+              e ->
+                  Findings.check(
+                      e.uncompressedOffset() <= data.length
+                          && e.uncompressedOffset() + e.uncompressedSize() <= t.archiveSize(),
+                      "entry beyond the input: " + e));
     }
-    Findings.check(Objects.equals(whole, chunked), "chunks of " + chunk + " bytes give " + chunked + ", one piece gives " + whole);
+    Findings.check(
+        Objects.equals(whole, chunked),
+        "chunks of " + chunk + " bytes give " + chunked + ", one piece gives " + whole);
   }
 
   @FuzzTest

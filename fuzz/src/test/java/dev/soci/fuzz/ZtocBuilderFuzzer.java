@@ -15,11 +15,11 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The whole pipeline on an arbitrary layer blob: {@link ZtocBuilder} (gzip decoder,
- * checkpoints, span digests, tar parser in one pass) with a small span size, then every file
- * read back through {@link SeekableLayer} (resume at checkpoints, digest and header checks).
- * Invariants: only {@link ZtocException}s escape; a zTOC that builds also encodes and decodes;
- * every file read back is exactly the bytes of the uncompressed tar at its offset.
+ * The whole pipeline on an arbitrary layer blob: {@link ZtocBuilder} (gzip decoder, checkpoints,
+ * span digests, tar parser in one pass) with a small span size, then every file read back through
+ * {@link SeekableLayer} (resume at checkpoints, digest and header checks). Invariants: only {@link
+ * ZtocException}s escape; a zTOC that builds also encodes and decodes; every file read back is
+ * exactly the bytes of the uncompressed tar at its offset.
  */
 class ZtocBuilderFuzzer {
   private static final int MAX_UNCOMPRESSED = 1 << 20;
@@ -50,11 +50,13 @@ class ZtocBuilderFuzzer {
           got = in.readAllBytes();
         }
         int off = (int) f.uncompressedOffset();
-        Findings.check(Arrays.equals(got, Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize())),
+        Findings.check(
+            Arrays.equals(got, Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize())),
             "read back different bytes for " + f);
       }
     } catch (IOException e) {
-      throw new AssertionError("a layer the builder indexed cannot be read back through its zTOC: " + e, e);
+      throw new AssertionError(
+          "a layer the builder indexed cannot be read back through its zTOC: " + e, e);
     }
   }
 

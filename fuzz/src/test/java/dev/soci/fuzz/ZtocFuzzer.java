@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@link Ztoc#decode} (the flatbuffers decoder and every check behind it). Invariants: only
- * {@link MalformedZtocException} escapes; a decoded zTOC encodes, decodes again to the same
- * entries and re-encodes to the same bytes; {@code info} JSON, link resolution (loop-safe) and
- * span lookups never throw anything undocumented.
+ * {@link Ztoc#decode} (the flatbuffers decoder and every check behind it). Invariants: only {@link
+ * MalformedZtocException} escapes; a decoded zTOC encodes, decodes again to the same entries and
+ * re-encodes to the same bytes; {@code info} JSON, link resolution (loop-safe) and span lookups
+ * never throw anything undocumented.
  */
 class ZtocFuzzer {
 
@@ -44,7 +44,8 @@ class ZtocFuzzer {
         Findings.checkMessage(e);
       }
       long h = z.toc().headerOffset(f);
-      Findings.check(h >= 0 && h <= f.uncompressedOffset(), "header offset " + h + " after the data of " + f);
+      Findings.check(
+          h >= 0 && h <= f.uncompressedOffset(), "header offset " + h + " after the data of " + f);
     }
   }
 

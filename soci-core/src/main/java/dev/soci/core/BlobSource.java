@@ -4,13 +4,13 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * Random access to the bytes of a (compressed) layer blob: a local file, a byte array, or a blob
- * in a registry. Spans are fetched through it. Implementations are thread-safe.
+ * Random access to the bytes of a (compressed) layer blob: a local file, a byte array, or a blob in
+ * a registry. Spans are fetched through it. Implementations are thread-safe.
  *
  * <p>Nothing a source returns is trusted: {@link SeekableLayer} checks every span against its
- * digest before use. Implementations must not block forever: every network read and every wait
- * has a timeout, and an interrupted read fails with an {@link java.io.InterruptedIOException}
- * without breaking the source for other threads (see {@link FileBlobSource}).
+ * digest before use. Implementations must not block forever: every network read and every wait has
+ * a timeout, and an interrupted read fails with an {@link java.io.InterruptedIOException} without
+ * breaking the source for other threads (see {@link FileBlobSource}).
  */
 public interface BlobSource extends Closeable {
 

@@ -19,7 +19,14 @@ public final class ByteArrayBlobSource implements BlobSource {
   @Override
   public void readFully(long offset, byte[] dst, int dstOffset, int length) throws EOFException {
     if (offset < 0 || offset + length > data.length) {
-      throw new EOFException("blob of " + data.length + " bytes has no range [" + offset + ", " + (offset + length) + ")");
+      throw new EOFException(
+          "blob of "
+              + data.length
+              + " bytes has no range ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ")");
     }
     System.arraycopy(data, (int) offset, dst, dstOffset, length);
   }

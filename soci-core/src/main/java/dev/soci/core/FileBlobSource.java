@@ -16,11 +16,11 @@ import java.util.Objects;
 /**
  * A blob in a local file, read with positional reads. Thread-safe.
  *
- * <p>A {@link FileChannel} is closed for everyone when a thread blocked in it is interrupted.
- * Here that costs only the interrupted read: it fails with an {@link InterruptedIOException}
- * (the thread keeps its interrupt status), the channel is reopened, and reads of other threads
- * caught by the close are retried on the new channel. The reopened file must be the same file
- * (same file key and size), or reads fail. After {@link #close()}, reads fail.
+ * <p>A {@link FileChannel} is closed for everyone when a thread blocked in it is interrupted. Here
+ * that costs only the interrupted read: it fails with an {@link InterruptedIOException} (the thread
+ * keeps its interrupt status), the channel is reopened, and reads of other threads caught by the
+ * close are retried on the new channel. The reopened file must be the same file (same file key and
+ * size), or reads fail. After {@link #close()}, reads fail.
  */
 public final class FileBlobSource implements BlobSource {
   private static final int MAX_REOPENS_PER_READ = 16;
@@ -53,8 +53,15 @@ public final class FileBlobSource implements BlobSource {
   public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
     Objects.checkFromIndexSize(dstOffset, length, dst.length);
     if (offset < 0 || offset > size - length) {
-      throw new EOFException(path + " is " + size + " bytes, but bytes [" + offset + ", " + (offset + length)
-          + ") were needed");
+      throw new EOFException(
+          path
+              + " is "
+              + size
+              + " bytes, but bytes ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") were needed");
     }
     ByteBuffer bb = ByteBuffer.wrap(dst, dstOffset, length);
     long pos = offset;
@@ -73,23 +80,44 @@ public final class FileBlobSource implements BlobSource {
       } catch (ClosedChannelException e) {
         // Closed under us: by close(), or because another thread's read was interrupted.
         if (closed || ++reopens > MAX_REOPENS_PER_READ) {
-          throw new IOException("blob " + path + " was closed while bytes [" + offset + ", " + (offset + length)
-              + ") were read", e);
+          throw new IOException(
+              "blob "
+                  + path
+                  + " was closed while bytes ["
+                  + offset
+                  + ", "
+                  + (offset + length)
+                  + ") were read",
+              e);
         }
         reopen(ch);
         continue;
       }
       if (n < 0) {
-        throw new EOFException(path + " ends at byte " + pos + ", but bytes [" + offset + ", "
-            + (offset + length) + ") were needed");
+        throw new EOFException(
+            path
+                + " ends at byte "
+                + pos
+                + ", but bytes ["
+                + offset
+                + ", "
+                + (offset + length)
+                + ") were needed");
       }
       pos += n;
     }
   }
 
   private InterruptedIOException interrupted(long offset, int length, Exception cause) {
-    InterruptedIOException e = new InterruptedIOException("read of bytes [" + offset + ", " + (offset + length)
-        + ") of " + path + " interrupted");
+    InterruptedIOException e =
+        new InterruptedIOException(
+            "read of bytes ["
+                + offset
+                + ", "
+                + (offset + length)
+                + ") of "
+                + path
+                + " interrupted");
     if (cause != null) {
       e.initCause(cause);
     }
@@ -105,8 +133,18 @@ public final class FileBlobSource implements BlobSource {
     try {
       Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
       if (!Objects.equals(key, fileKey) || fresh.size() != size) {
-        throw new IOException("blob " + path + " was replaced while it was read (file key " + key + ", size "
-            + fresh.size() + "; was " + fileKey + ", " + size + ")");
+        throw new IOException(
+            "blob "
+                + path
+                + " was replaced while it was read (file key "
+                + key
+                + ", size "
+                + fresh.size()
+                + "; was "
+                + fileKey
+                + ", "
+                + size
+                + ")");
       }
     } catch (IOException | RuntimeException e) {
       fresh.close();

@@ -30,18 +30,18 @@ import java.util.concurrent.atomic.LongAdder;
  *       returned ({@link SpanVerificationException} otherwise);
  *   <li>before a file's bytes are returned, the tar header in front of them is read through the
  *       same spans and must describe the TOC entry: name, type, size, link name, mode, owner
- *       ({@link TarHeaderVerifier}; a {@link dev.soci.ztoc.TocMismatchException} otherwise), so
- *       a zTOC whose TOC was altered, or that belongs to another layer, cannot yield another
- *       file's bytes;
+ *       ({@link TarHeaderVerifier}; a {@link dev.soci.ztoc.TocMismatchException} otherwise), so a
+ *       zTOC whose TOC was altered, or that belongs to another layer, cannot yield another file's
+ *       bytes;
  *   <li>the zTOC's checkpoints are checked against the blob when the layer is opened (every span
- *       inside the blob and no larger than {@link ZtocLimits#maxSpanCompressedSize()}), and no
- *       span is ever inflated beyond the uncompressed size the zTOC declares for it (a
- *       decompression bomb fails instead of running).
+ *       inside the blob and no larger than {@link ZtocLimits#maxSpanCompressedSize()}), and no span
+ *       is ever inflated beyond the uncompressed size the zTOC declares for it (a decompression
+ *       bomb fails instead of running).
  * </ul>
  *
- * <p>What remains trusted is the content of the checkpoint windows: a forged window changes
- * bytes that refer back into it, and only the zTOC's own digest (pinned by a SOCI index) binds
- * it. See {@code docs/robustness.md}.
+ * <p>What remains trusted is the content of the checkpoint windows: a forged window changes bytes
+ * that refer back into it, and only the zTOC's own digest (pinned by a SOCI index) binds it. See
+ * {@code docs/robustness.md}.
  *
  * <p>Thread-safe: any number of threads may read concurrently; each read decodes on its own.
  *
@@ -74,14 +74,13 @@ public final class SeekableLayer implements Closeable {
   }
 
   /**
-   * How a layer is read. The defaults verify everything; turn a check off only for a blob and
-   * zTOC whose integrity is already established (for example, a local file whose digest was just
-   * checked against a signed manifest, and a zTOC produced from it).
+   * How a layer is read. The defaults verify everything; turn a check off only for a blob and zTOC
+   * whose integrity is already established (for example, a local file whose digest was just checked
+   * against a signed manifest, and a zTOC produced from it).
    *
-   * @param verifySpanDigests check every span fetched against its digest in the zTOC (default
-   *     true)
-   * @param verifyTarHeaders check the tar header in front of every file read against its TOC
-   *     entry (default true)
+   * @param verifySpanDigests check every span fetched against its digest in the zTOC (default true)
+   * @param verifyTarHeaders check the tar header in front of every file read against its TOC entry
+   *     (default true)
    * @param limits resource limits; {@link ZtocLimits#maxSpanCompressedSize()} applies here
    */
   public record Options(boolean verifySpanDigests, boolean verifyTarHeaders, ZtocLimits limits) {
@@ -130,36 +129,44 @@ public final class SeekableLayer implements Closeable {
   }
 
   /**
-   * Opens a layer blob read through {@code source}, with every check on
-   * ({@link Options#defaults()}); {@link #close()} closes the source.
+   * Opens a layer blob read through {@code source}, with every check on ({@link
+   * Options#defaults()}); {@link #close()} closes the source.
    */
   public static SeekableLayer open(BlobSource source, Ztoc ztoc) throws IOException {
     return open(source, ztoc, Options.defaults());
   }
 
   /**
-   * Opens a layer blob read through {@code source}; {@link #close()} closes the source. Tar
-   * headers are verified.
+   * Opens a layer blob read through {@code source}; {@link #close()} closes the source. Tar headers
+   * are verified.
    *
-   * @param verifySpanDigests check every fetched span against the zTOC's digest (recommended
-   *     for any source not fully trusted)
+   * @param verifySpanDigests check every fetched span against the zTOC's digest (recommended for
+   *     any source not fully trusted)
    */
-  public static SeekableLayer open(BlobSource source, Ztoc ztoc, boolean verifySpanDigests) throws IOException {
+  public static SeekableLayer open(BlobSource source, Ztoc ztoc, boolean verifySpanDigests)
+      throws IOException {
     return open(source, ztoc, Options.defaults().withVerifySpanDigests(verifySpanDigests));
   }
 
   /**
    * Opens a layer blob read through {@code source}; {@link #close()} closes the source.
    *
-   * @throws ZtocException if the zTOC does not fit the blob: another size, a gzip header that
-   *     does not end where the first checkpoint starts, spans outside the blob or over
-   *     {@link ZtocLimits#maxSpanCompressedSize()}
+   * @throws ZtocException if the zTOC does not fit the blob: another size, a gzip header that does
+   *     not end where the first checkpoint starts, spans outside the blob or over {@link
+   *     ZtocLimits#maxSpanCompressedSize()}
    */
-  public static SeekableLayer open(BlobSource source, Ztoc ztoc, Options options) throws IOException {
+  public static SeekableLayer open(BlobSource source, Ztoc ztoc, Options options)
+      throws IOException {
     long size = source.size();
     if (size != ztoc.compressedArchiveSize()) {
-      throw new ZtocException("blob " + source + " is " + size + " bytes, but the zTOC was built for a blob of "
-          + ztoc.compressedArchiveSize() + " bytes");
+      throw new ZtocException(
+          "blob "
+              + source
+              + " is "
+              + size
+              + " bytes, but the zTOC was built for a blob of "
+              + ztoc.compressedArchiveSize()
+              + " bytes");
     }
     Zinfo zinfo = ztoc.zinfo();
     if (zinfo instanceof GzipZinfo g && !g.checkpoints().isEmpty()) {
@@ -174,11 +181,17 @@ public final class SeekableLayer implements Closeable {
       if (g.version() == 1) {
         zinfo = g.withFirstCheckpointAt(headerLength);
       } else if (g.checkpoint(0).in() != headerLength) {
-        throw new ZtocException("the zTOC's first checkpoint is at compressed offset " + g.checkpoint(0).in()
-            + ", but the gzip header of " + source + " ends at " + headerLength);
+        throw new ZtocException(
+            "the zTOC's first checkpoint is at compressed offset "
+                + g.checkpoint(0).in()
+                + ", but the gzip header of "
+                + source
+                + " ends at "
+                + headerLength);
       }
     }
-    if (ztoc.compressionAlgorithm() == CompressionAlgorithm.GZIP && zinfo.maxSpanId() < 0
+    if (ztoc.compressionAlgorithm() == CompressionAlgorithm.GZIP
+        && zinfo.maxSpanId() < 0
         && ztoc.uncompressedArchiveSize() > 0) {
       throw new ZtocException("the zTOC has no checkpoints for a non-empty layer");
     }
@@ -194,12 +207,29 @@ public final class SeekableLayer implements Closeable {
       long start = zinfo.startCompressedOffset(i);
       long end = zinfo.endCompressedOffset(i, blobSize);
       if (start < previousStart || start > end || end > blobSize) {
-        throw new ZtocException("span " + i + " of the zTOC covers compressed bytes [" + start + ", " + end
-            + "), which are not inside the " + blobSize + "-byte blob " + source + " in order");
+        throw new ZtocException(
+            "span "
+                + i
+                + " of the zTOC covers compressed bytes ["
+                + start
+                + ", "
+                + end
+                + "), which are not inside the "
+                + blobSize
+                + "-byte blob "
+                + source
+                + " in order");
       }
       if (end - start > limits.maxSpanCompressedSize()) {
-        throw new ZtocException("span " + i + " of the zTOC is " + (end - start) + " compressed bytes, over the"
-            + " limit of " + limits.maxSpanCompressedSize() + " (ZtocLimits.maxSpanCompressedSize)");
+        throw new ZtocException(
+            "span "
+                + i
+                + " of the zTOC is "
+                + (end - start)
+                + " compressed bytes, over the"
+                + " limit of "
+                + limits.maxSpanCompressedSize()
+                + " (ZtocLimits.maxSpanCompressedSize)");
       }
       previousStart = start;
     }
@@ -228,8 +258,13 @@ public final class SeekableLayer implements Closeable {
   public byte[] readFile(String name) throws IOException {
     FileMetadata f = entry(name);
     if (f.uncompressedSize() > Integer.MAX_VALUE - 8) {
-      throw new ZtocException("file " + name + " is " + f.uncompressedSize() + " bytes, too large for an array;"
-          + " use openFile");
+      throw new ZtocException(
+          "file "
+              + name
+              + " is "
+              + f.uncompressedSize()
+              + " bytes, too large for an array;"
+              + " use openFile");
     }
     try (InputStream in = openFile(f)) {
       return readExactly(in, (int) f.uncompressedSize(), "file " + name);
@@ -258,9 +293,19 @@ public final class SeekableLayer implements Closeable {
     long headerOffset = ztoc.toc().headerOffset(entry);
     long chainLength = entry.uncompressedOffset() - headerOffset;
     if (chainLength > limits.maxHeaderChainLength()) {
-      throw new TocMismatchException(headerOffset, entry.name(), "zTOC does not belong to this layer: the header"
-          + " chain of " + entry.name() + " would span " + chainLength + " bytes from uncompressed offset "
-          + headerOffset + ", more than the " + limits.maxHeaderChainLength() + " tar headers can take");
+      throw new TocMismatchException(
+          headerOffset,
+          entry.name(),
+          "zTOC does not belong to this layer: the header"
+              + " chain of "
+              + entry.name()
+              + " would span "
+              + chainLength
+              + " bytes from uncompressed offset "
+              + headerOffset
+              + ", more than the "
+              + limits.maxHeaderChainLength()
+              + " tar headers can take");
     }
     if (chainLength <= 0) {
       TarHeaderVerifier.verify(entry, headerOffset, new byte[0]); // throws: no room for a header
@@ -277,13 +322,19 @@ public final class SeekableLayer implements Closeable {
   }
 
   /**
-   * Streams bytes {@code [offset, offset + length)} of the uncompressed tar. Spans are verified
-   * as for files; there is no tar header to check.
+   * Streams bytes {@code [offset, offset + length)} of the uncompressed tar. Spans are verified as
+   * for files; there is no tar header to check.
    */
   public InputStream openRange(long offset, long length) throws IOException {
     if (offset < 0 || length < 0 || offset + length > ztoc.uncompressedArchiveSize()) {
-      throw new ZtocException("range [" + offset + ", " + (offset + length) + ") is outside the uncompressed layer of "
-          + ztoc.uncompressedArchiveSize() + " bytes");
+      throw new ZtocException(
+          "range ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") is outside the uncompressed layer of "
+              + ztoc.uncompressedArchiveSize()
+              + " bytes");
     }
     return new SpanInputStream(this, offset, offset + length);
   }
@@ -303,7 +354,6 @@ public final class SeekableLayer implements Closeable {
     }
     return data;
   }
-
 
   /** What this layer has fetched and decoded so far. */
   public ReadStatistics statistics() {

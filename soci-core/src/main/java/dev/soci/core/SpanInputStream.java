@@ -13,12 +13,11 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Streams the uncompressed bytes {@code [start, end)} of a layer: fetches the compressed bytes
- * of one span at a time from the blob source, verifies each span against its digest, and
- * inflates from the checkpoint of the first span with the JDK inflater. The inflater never
- * produces more than the spans fed to it declare (their uncompressed ranges in the zTOC): a span
- * that inflates to more fails, so a decompression bomb costs at most one span's declared size.
- * Not thread-safe.
+ * Streams the uncompressed bytes {@code [start, end)} of a layer: fetches the compressed bytes of
+ * one span at a time from the blob source, verifies each span against its digest, and inflates from
+ * the checkpoint of the first span with the JDK inflater. The inflater never produces more than the
+ * spans fed to it declare (their uncompressed ranges in the zTOC): a span that inflates to more
+ * fails, so a decompression bomb costs at most one span's declared size. Not thread-safe.
  */
 final class SpanInputStream extends InputStream {
   private final SeekableLayer layer;
@@ -37,6 +36,7 @@ final class SpanInputStream extends InputStream {
   private int plainEnd;
   private boolean closed;
   private byte[] skipBuffer;
+
   /** Digest checks of fetched spans, running beside inflation; joined before bytes are returned. */
   private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> pendingChecks =
       new java.util.ArrayDeque<>();
@@ -113,15 +113,20 @@ final class SpanInputStream extends InputStream {
   }
 
   private int inflateSome(byte[] b, int off, int len) throws IOException {
-    for (;;) {
+    for (; ; ) {
       int n = inflater.inflate(b, off, len);
       if (n > 0) {
         inflatedTo += n;
         long declaredEnd = zinfo.endUncompressedOffset(nextSpan - 1, layer.uncompressedSize());
         if (inflatedTo > declaredEnd) {
-          throw new ZtocException("spans up to " + (nextSpan - 1)
-              + " of " + layer.sourceName() + " inflate past uncompressed offset " + declaredEnd
-              + ", where the zTOC says they end: the zTOC does not belong to this layer");
+          throw new ZtocException(
+              "spans up to "
+                  + (nextSpan - 1)
+                  + " of "
+                  + layer.sourceName()
+                  + " inflate past uncompressed offset "
+                  + declaredEnd
+                  + ", where the zTOC says they end: the zTOC does not belong to this layer");
         }
         return n;
       }
@@ -129,8 +134,13 @@ final class SpanInputStream extends InputStream {
         throw new GzipFormatException(fedUpTo, "inflate made no progress");
       }
       if (nextSpan > lastSpan) {
-        throw new GzipFormatException(fedUpTo, "compressed data of spans up to " + lastSpan
-            + " ended before uncompressed offset " + end + " was reached");
+        throw new GzipFormatException(
+            fedUpTo,
+            "compressed data of spans up to "
+                + lastSpan
+                + " ended before uncompressed offset "
+                + end
+                + " was reached");
       }
       byte[] span = fetchSpan(nextSpan);
       long spanStart = zinfo.startCompressedOffset(nextSpan);
@@ -150,7 +160,8 @@ final class SpanInputStream extends InputStream {
       plainPos = (int) (position - spanStart);
       plainEnd = plain.length;
       if (plainPos >= plainEnd) {
-        throw new ZtocException("uncompressed offset " + position + " is past the end of span " + span);
+        throw new ZtocException(
+            "uncompressed offset " + position + " is past the end of span " + span);
       }
     }
     int n = Math.min(want, plainEnd - plainPos);
@@ -163,17 +174,21 @@ final class SpanInputStream extends InputStream {
     long from = zinfo.startCompressedOffset(span);
     long to = zinfo.endCompressedOffset(span, layer.blobSize());
     if (from < 0 || to < from || to - from > Integer.MAX_VALUE - 8) {
-      throw new ZtocException("span " + span + " has an impossible compressed range [" + from + ", " + to + ")");
+      throw new ZtocException(
+          "span " + span + " has an impossible compressed range [" + from + ", " + to + ")");
     }
     byte[] bytes = layer.fetch(from, (int) (to - from));
     if (layer.verifiesSpans()) {
-      pendingChecks.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
-        try {
-          verify(span, bytes);
-        } catch (SpanVerificationException e) {
-          throw new java.util.concurrent.CompletionException(e);
-        }
-      }, SpanVerifiers.EXECUTOR));
+      pendingChecks.add(
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  verify(span, bytes);
+                } catch (SpanVerificationException e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              },
+              SpanVerifiers.EXECUTOR));
     }
     return bytes;
   }
@@ -198,13 +213,22 @@ final class SpanInputStream extends InputStream {
     }
     String actual;
     try {
-      actual = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      actual =
+          "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     if (!actual.equals(digests.get(span))) {
-      throw new SpanVerificationException(span, "span " + span + " of " + layer.sourceName()
-          + " has digest " + actual + ", but the zTOC expects " + digests.get(span));
+      throw new SpanVerificationException(
+          span,
+          "span "
+              + span
+              + " of "
+              + layer.sourceName()
+              + " has digest "
+              + actual
+              + ", but the zTOC expects "
+              + digests.get(span));
     }
   }
 

@@ -3,8 +3,8 @@ package dev.soci.core;
 import dev.soci.ztoc.ZtocException;
 
 /**
- * The compressed bytes of a span do not have the digest the zTOC records for it: the blob is
- * not the layer the zTOC was built for, or it was altered. No bytes of such a span are returned.
+ * The compressed bytes of a span do not have the digest the zTOC records for it: the blob is not
+ * the layer the zTOC was built for, or it was altered. No bytes of such a span are returned.
  */
 public class SpanVerificationException extends ZtocException {
   private static final long serialVersionUID = 1L;

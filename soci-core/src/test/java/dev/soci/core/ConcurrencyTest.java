@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Many threads on one {@link SeekableLayer}: the same bytes as a sequential read, and a reader
- * interrupted mid-read (which closes a {@code FileChannel} for everyone) costs only its own
- * read: it fails or finishes, and the other readers never notice.
+ * interrupted mid-read (which closes a {@code FileChannel} for everyone) costs only its own read:
+ * it fails or finishes, and the other readers never notice.
  */
 @Timeout(120)
 class ConcurrencyTest {
@@ -39,7 +39,8 @@ class ConcurrencyTest {
   void interruptedReadersFailAloneAndNobodyGetsAWrongByte() throws Exception {
     byte[] tar = SeekableLayerTest.gunzip(Files.readAllBytes(BLOB));
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(65536).build(BLOB);
-    List<FileMetadata> files = ztoc.files().stream().filter(f -> f.type() == EntryType.REG).toList();
+    List<FileMetadata> files =
+        ztoc.files().stream().filter(f -> f.type() == EntryType.REG).toList();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -51,53 +52,59 @@ class ConcurrencyTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int seed = t;
-        futures.add(pool.submit(() -> {
-          Random r = new Random(seed);
-          while (!stop.get()) {
-            FileMetadata f = files.get(r.nextInt(files.size()));
-            try {
-              check(layer.readFile(f.name()), tar, f);
-              goodReads.incrementAndGet();
-            } catch (Throwable e) {
-              errors.add(e);
-              return null;
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  while (!stop.get()) {
+                    FileMetadata f = files.get(r.nextInt(files.size()));
+                    try {
+                      check(layer.readFile(f.name()), tar, f);
+                      goodReads.incrementAndGet();
+                    } catch (Throwable e) {
+                      errors.add(e);
+                      return null;
+                    }
+                  }
+                  return null;
+                }));
       }
-      futures.add(pool.submit(() -> {
-        victimThread.set(Thread.currentThread());
-        Random r = new Random(99);
-        while (!stop.get()) {
-          FileMetadata f = files.get(r.nextInt(files.size()));
-          try {
-            check(layer.readFile(f.name()), tar, f); // finished: then the bytes are right
-            victimReads.incrementAndGet();
-          } catch (IOException e) {
-            interrupted.incrementAndGet(); // failed: fine, as long as it says so
-          } catch (Throwable e) {
-            errors.add(e);
-            return null;
-          } finally {
-            Thread.interrupted();
-          }
-        }
-        return null;
-      }));
-      futures.add(pool.submit(() -> {
-        Random r = new Random(7);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (System.nanoTime() < end) {
-          Thread v = victimThread.get();
-          if (v != null) {
-            v.interrupt();
-          }
-          Thread.sleep(r.nextInt(3));
-        }
-        stop.set(true);
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                victimThread.set(Thread.currentThread());
+                Random r = new Random(99);
+                while (!stop.get()) {
+                  FileMetadata f = files.get(r.nextInt(files.size()));
+                  try {
+                    check(layer.readFile(f.name()), tar, f); // finished: then the bytes are right
+                    victimReads.incrementAndGet();
+                  } catch (IOException e) {
+                    interrupted.incrementAndGet(); // failed: fine, as long as it says so
+                  } catch (Throwable e) {
+                    errors.add(e);
+                    return null;
+                  } finally {
+                    Thread.interrupted();
+                  }
+                }
+                return null;
+              }));
+      futures.add(
+          pool.submit(
+              () -> {
+                Random r = new Random(7);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (System.nanoTime() < end) {
+                  Thread v = victimThread.get();
+                  if (v != null) {
+                    v.interrupt();
+                  }
+                  Thread.sleep(r.nextInt(3));
+                }
+                stop.set(true);
+                return null;
+              }));
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS); // no deadlock
       }
@@ -127,12 +134,16 @@ class ConcurrencyTest {
     byte[] expected = Files.readAllBytes(BLOB);
     FileBlobSource source = new FileBlobSource(BLOB);
     Thread.currentThread().interrupt();
-    assertThatThrownBy(() -> source.read(0, 100)).isInstanceOf(InterruptedIOException.class)
+    assertThatThrownBy(() -> source.read(0, 100))
+        .isInstanceOf(InterruptedIOException.class)
         .hasMessageContaining("interrupted");
     assertThat(Thread.interrupted()).isTrue(); // the status is kept for the caller
     assertThat(source.read(1000, 5000)).isEqualTo(Arrays.copyOfRange(expected, 1000, 6000));
-    assertThatThrownBy(() -> source.read(expected.length - 10, 11)).isInstanceOf(java.io.EOFException.class);
+    assertThatThrownBy(() -> source.read(expected.length - 10, 11))
+        .isInstanceOf(java.io.EOFException.class);
     source.close();
-    assertThatThrownBy(() -> source.read(0, 10)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> source.read(0, 10))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
   }
 }

@@ -28,31 +28,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The families of hostile input the issue names, each through the public API: a typed
- * exception (the {@link ZtocException} family) within a few seconds, never an unchecked
- * exception, an {@code OutOfMemoryError} or a hang.
+ * The families of hostile input the issue names, each through the public API: a typed exception
+ * (the {@link ZtocException} family) within a few seconds, never an unchecked exception, an {@code
+ * OutOfMemoryError} or a hang.
  */
 class HostileInputsTest {
   private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
   private static final Path LAYER = TestData.file("upstream/layers/basic.gnutar.gzip6.tar.gz");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   interface Action {
     void run() throws Exception;
   }
 
   /** Runs {@code action}; it must fail with {@code type} in a few seconds. */
-  private static void failsCleanly(String what, Class<? extends ZtocException> type, Action action) {
-    Throwable t = assertTimeoutPreemptively(FEW_SECONDS, () -> {
-      try {
-        action.run();
-        return null;
-      } catch (Throwable e) {
-        return e;
-      }
-    }, what);
+  private static void failsCleanly(
+      String what, Class<? extends ZtocException> type, Action action) {
+    Throwable t =
+        assertTimeoutPreemptively(
+            FEW_SECONDS,
+            () -> {
+              try {
+                action.run();
+                return null;
+              } catch (Throwable e) {
+                return e;
+              }
+            },
+            what);
     assertThat(t).as(what).isInstanceOf(type);
     assertThat(t.getMessage()).as(what).isNotBlank();
   }
@@ -60,19 +64,29 @@ class HostileInputsTest {
   @Test
   void corruptAndTruncatedGzipLayers() throws Exception {
     byte[] gz = Files.readAllBytes(LAYER);
-    for (int cut : new int[] {0, 1, 5, 9, 10, 11, 100, gz.length / 3, gz.length - 9, gz.length - 1}) {
+    for (int cut :
+        new int[] {0, 1, 5, 9, 10, 11, 100, gz.length / 3, gz.length - 9, gz.length - 1}) {
       byte[] t = Arrays.copyOf(gz, cut);
-      failsCleanly("cut at " + cut, ZtocException.class,
-          () -> ZtocBuilder.withDefaults().compression(CompressionAlgorithm.GZIP).build(new ByteArrayInputStream(t)));
+      failsCleanly(
+          "cut at " + cut,
+          ZtocException.class,
+          () ->
+              ZtocBuilder.withDefaults()
+                  .compression(CompressionAlgorithm.GZIP)
+                  .build(new ByteArrayInputStream(t)));
     }
     for (int at : new int[] {3, 12, 200, gz.length / 2, gz.length - 6}) {
       byte[] c = gz.clone();
       c[at] ^= 0x5a;
-      failsCleanly("corrupt byte " + at, ZtocException.class,
+      failsCleanly(
+          "corrupt byte " + at,
+          ZtocException.class,
           () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(c)));
     }
     byte[] garbage = Arrays.copyOf(gz, gz.length + 3);
-    failsCleanly("trailing garbage", GzipFormatException.class,
+    failsCleanly(
+        "trailing garbage",
+        GzipFormatException.class,
         () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(garbage)));
   }
 
@@ -81,13 +95,17 @@ class HostileInputsTest {
     byte[] tar = Files.readAllBytes(TestData.file("upstream/layers/small.gnutar.uncompressed.tar"));
     for (int cut : new int[] {1, 100, 511, 513, 1000, 1536 + 7}) {
       byte[] t = Arrays.copyOf(tar, cut);
-      failsCleanly("tar cut at " + cut, TarFormatException.class,
+      failsCleanly(
+          "tar cut at " + cut,
+          TarFormatException.class,
           () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(t)));
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (GZIPOutputStream g = new GZIPOutputStream(bos)) {
         g.write(t);
       }
-      failsCleanly("gzipped tar cut at " + cut, TarFormatException.class,
+      failsCleanly(
+          "gzipped tar cut at " + cut,
+          TarFormatException.class,
           () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(bos.toByteArray())));
     }
   }
@@ -114,7 +132,12 @@ class HostileInputsTest {
     Ztoc z = ZtocBuilder.withDefaults().spanSize(1 << 20).build(LAYER);
     GzipZinfo g = (GzipZinfo) z.zinfo();
     List<byte[]> gz = new ArrayList<>();
-    byte[] claim = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE).putLong(1).array();
+    byte[] claim =
+        ByteBuffer.allocate(12)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(Integer.MAX_VALUE)
+            .putLong(1)
+            .array();
     gz.add(z.toBuilder().checkpoints(claim).build().encode());
     List<Checkpoint> cps = new ArrayList<>(g.checkpoints());
     Checkpoint last = cps.get(cps.size() - 1);
@@ -131,21 +154,25 @@ class HostileInputsTest {
     int accepted = 0;
     for (int i = 0; i < ztocs.size(); i++) {
       byte[] b = ztocs.get(i);
-      Throwable t = assertTimeoutPreemptively(FEW_SECONDS, () -> {
-        try {
-          Ztoc d = Ztoc.decode(b);
-          try (SeekableLayer l = SeekableLayer.open(layer, d)) {
-            for (var f : d.files()) {
-              try (var in = l.openFile(f)) {
-                in.readAllBytes();
-              }
-            }
-          }
-          return null;
-        } catch (Throwable e) {
-          return e;
-        }
-      }, "variant " + i);
+      Throwable t =
+          assertTimeoutPreemptively(
+              FEW_SECONDS,
+              () -> {
+                try {
+                  Ztoc d = Ztoc.decode(b);
+                  try (SeekableLayer l = SeekableLayer.open(layer, d)) {
+                    for (var f : d.files()) {
+                      try (var in = l.openFile(f)) {
+                        in.readAllBytes();
+                      }
+                    }
+                  }
+                  return null;
+                } catch (Throwable e) {
+                  return e;
+                }
+              },
+              "variant " + i);
       if (t == null) {
         accepted++; // a field the checks accept (a mode, a time, a digest byte) changed
       } else {

@@ -32,7 +32,8 @@ class HostileZtocTest {
     return z.toBuilder().files(files).build();
   }
 
-  private static List<FileMetadata> replace(List<FileMetadata> files, String name, FileMetadata by) {
+  private static List<FileMetadata> replace(
+      List<FileMetadata> files, String name, FileMetadata by) {
     List<FileMetadata> out = new ArrayList<>(files);
     out.replaceAll(f -> f.name().equals(name) ? by : f);
     return out;
@@ -42,16 +43,22 @@ class HostileZtocTest {
   void aRenamedEntryIsCaughtByItsHeader() throws Exception {
     Ztoc z = ZtocBuilder.withDefaults().build(BASIC);
     FileMetadata random = z.toc().find("data/random.bin").orElseThrow();
-    Ztoc forged = withFiles(z, replace(z.files(), "data/random.bin", random.toBuilder().name("etc/shadow").build()));
+    Ztoc forged =
+        withFiles(
+            z,
+            replace(z.files(), "data/random.bin", random.toBuilder().name("etc/shadow").build()));
     try (SeekableLayer l = SeekableLayer.open(BASIC, forged)) {
-      assertThatThrownBy(() -> l.readFile("etc/shadow")).isInstanceOf(TocMismatchException.class)
-          .hasMessage("zTOC does not belong to this layer: header at uncompressed offset 6656 names"
-              + " \"data/random.bin\" (reg, 200000 bytes), TOC says \"etc/shadow\" (reg, 200000 bytes)");
+      assertThatThrownBy(() -> l.readFile("etc/shadow"))
+          .isInstanceOf(TocMismatchException.class)
+          .hasMessage(
+              "zTOC does not belong to this layer: header at uncompressed offset 6656 names"
+                  + " \"data/random.bin\" (reg, 200000 bytes), TOC says \"etc/shadow\" (reg, 200000 bytes)");
       assertThat(l.readFile("etc/hello.txt")).hasSize(5500); // the other entries still read
     }
     // The check is what stops it: without it, another file's bytes come back.
-    try (SeekableLayer l = SeekableLayer.open(BASIC, forged,
-        SeekableLayer.Options.defaults().withVerifyTarHeaders(false))) {
+    try (SeekableLayer l =
+        SeekableLayer.open(
+            BASIC, forged, SeekableLayer.Options.defaults().withVerifyTarHeaders(false))) {
       assertThat(l.readFile("etc/shadow")).hasSize(200_000);
     }
   }
@@ -60,13 +67,26 @@ class HostileZtocTest {
   void aShiftedOffsetOrAlteredSizeIsCaught() throws Exception {
     Ztoc z = ZtocBuilder.withDefaults().build(BASIC);
     FileMetadata hello = z.toc().find("etc/hello.txt").orElseThrow();
-    Ztoc shifted = withFiles(z, replace(z.files(), "etc/hello.txt",
-        hello.toBuilder().uncompressedOffset(hello.uncompressedOffset() + 512).uncompressedSize(4988).build()));
-    Ztoc resized = withFiles(z, replace(z.files(), "etc/hello.txt", hello.toBuilder().uncompressedSize(100).build()));
+    Ztoc shifted =
+        withFiles(
+            z,
+            replace(
+                z.files(),
+                "etc/hello.txt",
+                hello.toBuilder()
+                    .uncompressedOffset(hello.uncompressedOffset() + 512)
+                    .uncompressedSize(4988)
+                    .build()));
+    Ztoc resized =
+        withFiles(
+            z,
+            replace(z.files(), "etc/hello.txt", hello.toBuilder().uncompressedSize(100).build()));
     for (Ztoc forged : List.of(shifted, resized)) {
       try (SeekableLayer l = SeekableLayer.open(BASIC, forged)) {
-        assertThatThrownBy(() -> l.readFile("etc/hello.txt")).isInstanceOf(TocMismatchException.class)
-            .hasMessageStartingWith("zTOC does not belong to this layer: header at uncompressed offset 512");
+        assertThatThrownBy(() -> l.readFile("etc/hello.txt"))
+            .isInstanceOf(TocMismatchException.class)
+            .hasMessageStartingWith(
+                "zTOC does not belong to this layer: header at uncompressed offset 512");
       }
     }
   }
@@ -75,12 +95,15 @@ class HostileZtocTest {
   void aForeignZtocIsRefused() throws Exception {
     Path other = TestData.file("vectors/fname.tar.gz"); // the same tar, gzipped with a file name
     Ztoc z = ZtocBuilder.withDefaults().build(BASIC);
-    assertThatThrownBy(() -> SeekableLayer.open(other, z)).isInstanceOf(ZtocException.class)
-        .hasMessageContaining("201238 bytes").hasMessageContaining("201228 bytes");
+    assertThatThrownBy(() -> SeekableLayer.open(other, z))
+        .isInstanceOf(ZtocException.class)
+        .hasMessageContaining("201238 bytes")
+        .hasMessageContaining("201228 bytes");
     byte[] same = Files.readAllBytes(BASIC);
     same[same.length / 2] ^= 1;
     try (SeekableLayer l = SeekableLayer.open(new ByteArrayBlobSource(same), z)) {
-      assertThatThrownBy(() -> l.readFile("data/random.bin")).isInstanceOf(SpanVerificationException.class);
+      assertThatThrownBy(() -> l.readFile("data/random.bin"))
+          .isInstanceOf(SpanVerificationException.class);
     }
   }
 
@@ -96,9 +119,10 @@ class HostileZtocTest {
     Ztoc forged = z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
     long from = g.checkpoint(5).out();
     try (SeekableLayer l = SeekableLayer.open(blob, forged)) {
-      assertThatThrownBy(() -> l.readRange(from, 400_000)).isInstanceOf(ZtocException.class)
-          .hasMessageContaining("spans up to 5").hasMessageContaining("inflate past uncompressed offset "
-              + (c6.out() - 4096));
+      assertThatThrownBy(() -> l.readRange(from, 400_000))
+          .isInstanceOf(ZtocException.class)
+          .hasMessageContaining("spans up to 5")
+          .hasMessageContaining("inflate past uncompressed offset " + (c6.out() - 4096));
     }
   }
 
@@ -106,25 +130,42 @@ class HostileZtocTest {
   void spansOutsideTheBlobOrOverTheLimitAreRefusedAtOpen() throws Exception {
     Path blob = TestData.file("upstream/layers/spans.gnutar.gzip6.tar.gz");
     Ztoc z = ZtocBuilder.withDefaults().spanSize(1 << 20).build(blob);
-    assertThatThrownBy(() -> SeekableLayer.open(blob, z,
-        SeekableLayer.Options.defaults().withLimits(ZtocLimits.defaults().withMaxSpanCompressedSize(100_000))))
-        .isInstanceOf(ZtocException.class).hasMessageContaining("maxSpanCompressedSize");
+    assertThatThrownBy(
+            () ->
+                SeekableLayer.open(
+                    blob,
+                    z,
+                    SeekableLayer.Options.defaults()
+                        .withLimits(ZtocLimits.defaults().withMaxSpanCompressedSize(100_000))))
+        .isInstanceOf(ZtocException.class)
+        .hasMessageContaining("maxSpanCompressedSize");
     GzipZinfo g = (GzipZinfo) z.zinfo();
     List<Checkpoint> cps = new ArrayList<>(g.checkpoints());
     Checkpoint last = cps.get(cps.size() - 1);
-    cps.set(cps.size() - 1, new Checkpoint(Files.size(blob) + 10, last.out(), last.bits(), last.window()));
+    cps.set(
+        cps.size() - 1,
+        new Checkpoint(Files.size(blob) + 10, last.out(), last.bits(), last.window()));
     Ztoc beyond = z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
-    assertThatThrownBy(() -> SeekableLayer.open(blob, beyond)).isInstanceOf(ZtocException.class)
+    assertThatThrownBy(() -> SeekableLayer.open(blob, beyond))
+        .isInstanceOf(ZtocException.class)
         .hasMessageContaining("not inside the " + Files.size(blob) + "-byte blob");
   }
 
   @Test
   void everyFileOfEveryLayerStillReadsWithVerification() throws Exception {
-    for (String name : List.of("basic.gnutar.go-default.tar.gz", "basic.gotar-pax.go-default.tar.gz",
-        "gitarchive.tar.gz", "special.rawtar.pygzip6.tar.gz", "small.gnutar.uncompressed.tar")) {
+    for (String name :
+        List.of(
+            "basic.gnutar.go-default.tar.gz",
+            "basic.gotar-pax.go-default.tar.gz",
+            "gitarchive.tar.gz",
+            "special.rawtar.pygzip6.tar.gz",
+            "small.gnutar.uncompressed.tar")) {
       Path blob = TestData.file("upstream/layers/" + name);
       Ztoc z = ZtocBuilder.withDefaults().spanSize(65536).build(blob);
-      byte[] tar = name.endsWith(".tar") ? Files.readAllBytes(blob) : SeekableLayerTest.gunzip(Files.readAllBytes(blob));
+      byte[] tar =
+          name.endsWith(".tar")
+              ? Files.readAllBytes(blob)
+              : SeekableLayerTest.gunzip(Files.readAllBytes(blob));
       try (SeekableLayer l = SeekableLayer.open(blob, z)) {
         Toc toc = l.toc();
         for (FileMetadata f : toc.entries()) {
@@ -132,7 +173,8 @@ class HostileZtocTest {
             byte[] got = in.readAllBytes();
             if (f.type() == dev.soci.ztoc.EntryType.REG) {
               int off = (int) f.uncompressedOffset();
-              assertThat(got).as(name + " " + f.name())
+              assertThat(got)
+                  .as(name + " " + f.name())
                   .isEqualTo(Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize()));
             }
           }

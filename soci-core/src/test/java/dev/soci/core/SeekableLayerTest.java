@@ -33,8 +33,14 @@ class SeekableLayerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"spans.gnutar.gzip6.tar.gz", "basic.gnutar.pigz-multimember.tar.gz",
-      "basic.gnutar.gzip6-fname.tar.gz", "lodash-4.17.21.tgz", "small.gnutar.uncompressed.tar"})
+  @ValueSource(
+      strings = {
+        "spans.gnutar.gzip6.tar.gz",
+        "basic.gnutar.pigz-multimember.tar.gz",
+        "basic.gnutar.gzip6-fname.tar.gz",
+        "lodash-4.17.21.tgz",
+        "small.gnutar.uncompressed.tar"
+      })
   void randomRangesEqualFullDecompression(String name) throws Exception {
     Path blob = TestData.file("upstream/layers/" + name);
     byte[] raw = Files.readAllBytes(blob);
@@ -47,7 +53,8 @@ class SeekableLayerTest {
         for (int i = 0; i < 60; i++) {
           long off = (long) (r.nextDouble() * size);
           int len = (int) Math.min(size - off, r.nextInt(i % 3 == 0 ? 300_000 : 5000));
-          assertThat(l.readRange(off, len)).as("[%d, +%d) span %d", off, len, span)
+          assertThat(l.readRange(off, len))
+              .as("[%d, +%d) span %d", off, len, span)
               .isEqualTo(Arrays.copyOfRange(tar, (int) off, (int) off + len));
         }
         assertThat(l.readRange(0, (int) size)).isEqualTo(Arrays.copyOf(tar, (int) size));
@@ -60,8 +67,11 @@ class SeekableLayerTest {
     Path blob = TestData.file("upstream/layers/spans.gnutar.gzip6.tar.gz");
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(65536).build(blob);
     try (SeekableLayer l = SeekableLayer.open(blob, ztoc)) {
-      var small = ztoc.files().stream().filter(f -> f.uncompressedSize() > 0 && f.uncompressedSize() < 20000)
-          .findFirst().orElseThrow();
+      var small =
+          ztoc.files().stream()
+              .filter(f -> f.uncompressedSize() > 0 && f.uncompressedSize() < 20000)
+              .findFirst()
+              .orElseThrow();
       l.readFile(small.name());
       ReadStatistics s = l.statistics();
       assertThat(s.spansInflated()).isBetween(1L, 2L);
@@ -79,19 +89,22 @@ class SeekableLayerTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int seed = t;
-        futures.add(pool.submit(() -> {
-          Random r = new Random(seed);
-          for (int i = 0; i < 40; i++) {
-            var f = ztoc.files().get(r.nextInt(ztoc.files().size()));
-            if (f.type() != dev.soci.ztoc.EntryType.REG) {
-              continue;
-            }
-            byte[] got = l.readFile(f.name());
-            int off = (int) f.uncompressedOffset();
-            assertThat(got).isEqualTo(Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize()));
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  for (int i = 0; i < 40; i++) {
+                    var f = ztoc.files().get(r.nextInt(ztoc.files().size()));
+                    if (f.type() != dev.soci.ztoc.EntryType.REG) {
+                      continue;
+                    }
+                    byte[] got = l.readFile(f.name());
+                    int off = (int) f.uncompressedOffset();
+                    assertThat(got)
+                        .isEqualTo(Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize()));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
@@ -106,12 +119,14 @@ class SeekableLayerTest {
     Path blob = TestData.file("upstream/layers/spans.gnutar.gzip6.tar.gz");
     byte[] raw = Files.readAllBytes(blob);
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(65536).build(blob);
-    var target = ztoc.files().stream().filter(f -> f.uncompressedSize() > 100_000).findFirst().orElseThrow();
+    var target =
+        ztoc.files().stream().filter(f -> f.uncompressedSize() > 100_000).findFirst().orElseThrow();
     int span = ztoc.zinfo().spanOf(target.uncompressedOffset());
     byte[] bad = raw.clone();
     bad[(int) ztoc.zinfo().startCompressedOffset(span) + 100] ^= 0x40;
     try (SeekableLayer l = SeekableLayer.open(new ByteArrayBlobSource(bad), ztoc, true)) {
-      assertThatThrownBy(() -> l.readFile(target.name())).isInstanceOf(SpanVerificationException.class)
+      assertThatThrownBy(() -> l.readFile(target.name()))
+          .isInstanceOf(SpanVerificationException.class)
           .hasMessageContaining("span " + span);
     }
   }
@@ -121,15 +136,20 @@ class SeekableLayerTest {
     Path blob = TestData.file("upstream/layers/basic.gnutar.gzip6.tar.gz");
     Ztoc ztoc = ZtocBuilder.withDefaults().build(blob);
     byte[] raw = Files.readAllBytes(blob);
-    assertThatThrownBy(() -> SeekableLayer.open(new ByteArrayBlobSource(Arrays.copyOf(raw, raw.length + 1)), ztoc, true))
-        .isInstanceOf(ZtocException.class).hasMessageContaining("bytes");
+    assertThatThrownBy(
+            () ->
+                SeekableLayer.open(
+                    new ByteArrayBlobSource(Arrays.copyOf(raw, raw.length + 1)), ztoc, true))
+        .isInstanceOf(ZtocException.class)
+        .hasMessageContaining("bytes");
   }
 
   @Test
   void missingNamesAndLoopsFailCleanly() throws Exception {
     Path blob = TestData.file("upstream/layers/basic.gnutar.gzip6.tar.gz");
     try (SeekableLayer l = SeekableLayer.open(blob, ZtocBuilder.withDefaults().build(blob))) {
-      assertThatThrownBy(() -> l.readFile("no/such/file")).isInstanceOf(EntryNotFoundException.class)
+      assertThatThrownBy(() -> l.readFile("no/such/file"))
+          .isInstanceOf(EntryNotFoundException.class)
           .hasMessageContaining("does not exist");
     }
   }
@@ -148,7 +168,8 @@ class SeekableLayerTest {
           for (var f : ztoc.files()) {
             if (f.type() == dev.soci.ztoc.EntryType.REG) {
               int off = (int) f.uncompressedOffset();
-              assertThat(l.readFile(f.name())).as(n + " " + f.name())
+              assertThat(l.readFile(f.name()))
+                  .as(n + " " + f.name())
                   .isEqualTo(Arrays.copyOfRange(tar, off, off + (int) f.uncompressedSize()));
             }
           }

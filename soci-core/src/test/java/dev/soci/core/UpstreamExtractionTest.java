@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every file upstream soci could extract from the reference layers, read through upstream's own
- * zTOCs with {@link SeekableLayer}: same bytes. Entries upstream failed on (relative symlinks,
- * for one) must either fail cleanly or, where we do better, give the target's bytes.
+ * zTOCs with {@link SeekableLayer}: same bytes. Entries upstream failed on (relative symlinks, for
+ * one) must either fail cleanly or, where we do better, give the target's bytes.
  */
 class UpstreamExtractionTest {
   record Expected(String name, String type, String sha256, long size, String error) {}
@@ -36,7 +36,8 @@ class UpstreamExtractionTest {
   void extractsWhatUpstreamExtracted(Path filesJson) throws Exception {
     String base = filesJson.getFileName().toString().replace(".files.json", "");
     String layer = base.substring(0, base.lastIndexOf('.'));
-    Ztoc ztoc = Ztoc.decode(Files.readAllBytes(TestData.file("upstream/reference/" + base + ".ztoc")));
+    Ztoc ztoc =
+        Ztoc.decode(Files.readAllBytes(TestData.file("upstream/reference/" + base + ".ztoc")));
     List<Expected> expected = parse(filesJson);
     int checked = 0;
     try (SeekableLayer l = SeekableLayer.open(TestData.file("upstream/layers/" + layer), ztoc)) {
@@ -50,7 +51,8 @@ class UpstreamExtractionTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(expected.stream().filter(e -> e.error() == null && e.sha256() != null).count());
+    assertThat(checked)
+        .isEqualTo(expected.stream().filter(e -> e.error() == null && e.sha256() != null).count());
   }
 
   static List<Expected> parse(Path json) throws IOException {

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An OCI content descriptor (image-spec v1.1.1 {@code Descriptor}): what a blob is, its digest
- * and size, and optional URLs, annotations, embedded data, platform and artifact type. Immutable:
- * lists and maps are copied (annotations sorted as Go writes them) and {@link #data()} returns a
- * copy. Empty strings, lists and maps stand for absent optional fields.
+ * An OCI content descriptor (image-spec v1.1.1 {@code Descriptor}): what a blob is, its digest and
+ * size, and optional URLs, annotations, embedded data, platform and artifact type. Immutable: lists
+ * and maps are copied (annotations sorted as Go writes them) and {@link #data()} returns a copy.
+ * Empty strings, lists and maps stand for absent optional fields.
  *
  * @param mediaType the media type ({@code ""} if absent; Go always writes it)
  * @param digest the content digest
@@ -21,8 +21,15 @@ import java.util.Objects;
  * @param platform the platform, or {@code null}
  * @param artifactType the artifact type, or {@code ""}
  */
-public record Descriptor(String mediaType, Digest digest, long size, List<String> urls, Map<String, String> annotations,
-    byte[] data, Platform platform, String artifactType) {
+public record Descriptor(
+    String mediaType,
+    Digest digest,
+    long size,
+    List<String> urls,
+    Map<String, String> annotations,
+    byte[] data,
+    Platform platform,
+    String artifactType) {
 
   /** Validates the digest and the size and copies the collections. */
   public Descriptor {
@@ -109,24 +116,37 @@ public record Descriptor(String mediaType, Digest digest, long size, List<String
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Descriptor d && size == d.size && mediaType.equals(d.mediaType) && digest.equals(d.digest)
-        && urls.equals(d.urls) && annotations.equals(d.annotations) && Arrays.equals(data, d.data)
-        && Objects.equals(platform, d.platform) && artifactType.equals(d.artifactType);
+    return o instanceof Descriptor d
+        && size == d.size
+        && mediaType.equals(d.mediaType)
+        && digest.equals(d.digest)
+        && urls.equals(d.urls)
+        && annotations.equals(d.annotations)
+        && Arrays.equals(data, d.data)
+        && Objects.equals(platform, d.platform)
+        && artifactType.equals(d.artifactType);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(mediaType, digest, size, urls, annotations, Arrays.hashCode(data), platform, artifactType);
+    return Objects.hash(
+        mediaType, digest, size, urls, annotations, Arrays.hashCode(data), platform, artifactType);
   }
 
   @Override
   public String toString() {
-    return "Descriptor[mediaType=" + mediaType + ", digest=" + digest + ", size=" + size
+    return "Descriptor[mediaType="
+        + mediaType
+        + ", digest="
+        + digest
+        + ", size="
+        + size
         + (urls.isEmpty() ? "" : ", urls=" + urls)
         + (annotations.isEmpty() ? "" : ", annotations=" + annotations)
         + (data.length == 0 ? "" : ", data=" + Base64.getEncoder().encodeToString(data))
         + (platform == null ? "" : ", platform=" + platform)
-        + (artifactType.isEmpty() ? "" : ", artifactType=" + artifactType) + "]";
+        + (artifactType.isEmpty() ? "" : ", artifactType=" + artifactType)
+        + "]";
   }
 
   /** Builds a {@link Descriptor}; {@code digest} is required, the rest optional. */
@@ -192,7 +212,8 @@ public record Descriptor(String mediaType, Digest digest, long size, List<String
 
     /** Builds the descriptor. */
     public Descriptor build() {
-      return new Descriptor(mediaType, digest, size, urls, annotations, data, platform, artifactType);
+      return new Descriptor(
+          mediaType, digest, size, urls, annotations, data, platform, artifactType);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * A content digest as OCI writes it: {@code <algorithm>:<lowercase hex>}, for sha256 and
- * sha512. Immutable; validated on creation.
+ * A content digest as OCI writes it: {@code <algorithm>:<lowercase hex>}, for sha256 and sha512.
+ * Immutable; validated on creation.
  *
  * <pre>{@code
  * Digest d = Digest.parse("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
@@ -20,6 +20,7 @@ import java.util.Objects;
 public record Digest(String algorithm, String hex) implements Comparable<Digest> {
   /** The SHA-256 algorithm name, {@code "sha256"}. */
   public static final String SHA256 = "sha256";
+
   /** The SHA-512 algorithm name, {@code "sha512"}. */
   public static final String SHA512 = "sha512";
 
@@ -29,17 +30,26 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     Objects.requireNonNull(hex, "hex");
     int expected = hexLength(algorithm);
     if (hex.length() != expected || !isLowerHex(hex)) {
-      throw new IllegalArgumentException("invalid " + algorithm + " digest hex '" + hex + "': expected "
-          + expected + " lowercase hex digits");
+      throw new IllegalArgumentException(
+          "invalid "
+              + algorithm
+              + " digest hex '"
+              + hex
+              + "': expected "
+              + expected
+              + " lowercase hex digits");
     }
   }
 
-  /** Parses {@code "sha256:<hex>"}; throws {@link IllegalArgumentException} naming what is wrong. */
+  /**
+   * Parses {@code "sha256:<hex>"}; throws {@link IllegalArgumentException} naming what is wrong.
+   */
   public static Digest parse(String text) {
     Objects.requireNonNull(text, "text");
     int colon = text.indexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("invalid digest '" + text + "': expected <algorithm>:<hex>");
+      throw new IllegalArgumentException(
+          "invalid digest '" + text + "': expected <algorithm>:<hex>");
     }
     return new Digest(text.substring(0, colon), text.substring(colon + 1));
   }
@@ -108,7 +118,8 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return switch (algorithm) {
       case SHA256 -> 64;
       case SHA512 -> 128;
-      default -> throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
+      default ->
+          throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
     };
   }
 

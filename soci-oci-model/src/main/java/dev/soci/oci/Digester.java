@@ -28,7 +28,8 @@ public final class Digester {
   public static Digester of(String algorithm) {
     Digest.hexLength(algorithm); // validates the name
     try {
-      return new Digester(algorithm,
+      return new Digester(
+          algorithm,
           MessageDigest.getInstance(algorithm.equals(Digest.SHA256) ? "SHA-256" : "SHA-512"));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks " + algorithm, e);

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict reader of one OCI JSON document on jackson-core's streaming parser. Members may come
- * in any order; unknown members are skipped; the last of duplicated members wins (as in Go);
- * {@code null} counts as absent. Wrong types, missing required members, invalid digests and
- * trailing content fail with an {@link InvalidDocumentException} naming the document and the
- * JSON path. Strings decode as Go decodes them: invalid UTF-8 bytes and unpaired surrogate
- * escapes become U+FFFD.
+ * A strict reader of one OCI JSON document on jackson-core's streaming parser. Members may come in
+ * any order; unknown members are skipped; the last of duplicated members wins (as in Go); {@code
+ * null} counts as absent. Wrong types, missing required members, invalid digests and trailing
+ * content fail with an {@link InvalidDocumentException} naming the document and the JSON path.
+ * Strings decode as Go decodes them: invalid UTF-8 bytes and unpaired surrogate escapes become
+ * U+FFFD.
  */
 final class DocumentReader {
   private final JsonParser p;
@@ -36,20 +36,25 @@ final class DocumentReader {
     T read(DocumentReader r) throws IOException;
   }
 
-  static <T> T read(JsonFactory factory, byte[] json, String doc, long maxSize, int maxDepth, Body<T> body)
+  static <T> T read(
+      JsonFactory factory, byte[] json, String doc, long maxSize, int maxDepth, Body<T> body)
       throws InvalidDocumentException {
     if (json.length > maxSize) {
-      throw new InvalidDocumentException(doc, null,
-          "document is " + json.length + " bytes, more than the limit of " + maxSize);
+      throw new InvalidDocumentException(
+          doc, null, "document is " + json.length + " bytes, more than the limit of " + maxSize);
     }
     char[] chars = GoUtf8.decode(json);
     int start = 0;
-    while (start < chars.length && (chars[start] == ' ' || chars[start] == '\t' || chars[start] == '\n'
-        || chars[start] == '\r')) {
+    while (start < chars.length
+        && (chars[start] == ' '
+            || chars[start] == '\t'
+            || chars[start] == '\n'
+            || chars[start] == '\r')) {
       start++;
     }
     if (start < chars.length && chars[start] == '\uFEFF') {
-      throw new InvalidDocumentException(doc, null, "invalid character (byte order mark) at the start");
+      throw new InvalidDocumentException(
+          doc, null, "invalid character (byte order mark) at the start");
     }
     try (JsonParser p = factory.createParser(chars)) {
       DocumentReader r = new DocumentReader(p, doc, maxDepth);
@@ -62,12 +67,18 @@ final class DocumentReader {
     } catch (InvalidDocumentException e) {
       throw e;
     } catch (StreamConstraintsException e) {
-      throw new InvalidDocumentException(doc, null, "JSON nested deeper than " + maxDepth + " levels", e);
+      throw new InvalidDocumentException(
+          doc, null, "JSON nested deeper than " + maxDepth + " levels", e);
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
-      throw new InvalidDocumentException(doc, null, "malformed JSON"
-          + (l == null ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr()) + ": "
-          + e.getOriginalMessage(), e);
+      throw new InvalidDocumentException(
+          doc,
+          null,
+          "malformed JSON"
+              + (l == null ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr())
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new InvalidDocumentException(doc, null, "unreadable JSON: " + e.getMessage(), e);
     }
@@ -75,12 +86,15 @@ final class DocumentReader {
 
   InvalidDocumentException malformed(String reason) {
     JsonLocation l = p.currentLocation();
-    return new InvalidDocumentException(doc, null,
+    return new InvalidDocumentException(
+        doc,
+        null,
         "malformed JSON at line " + l.getLineNr() + ", column " + l.getColumnNr() + ": " + reason);
   }
 
   private InvalidDocumentException wrongType(String path, String expected) {
-    return new InvalidDocumentException(doc, path, "expected " + expected + ", found " + describe(p.currentToken()));
+    return new InvalidDocumentException(
+        doc, path, "expected " + expected + ", found " + describe(p.currentToken()));
   }
 
   private InvalidDocumentException missing(String path) {
@@ -122,7 +136,8 @@ final class DocumentReader {
       throw wrongType(path.isEmpty() ? "(document)" : path, "an object");
     }
     if (p.getParsingContext().getNestingDepth() > maxDepth) {
-      throw new InvalidDocumentException(doc, path, "JSON nested deeper than " + maxDepth + " levels");
+      throw new InvalidDocumentException(
+          doc, path, "JSON nested deeper than " + maxDepth + " levels");
     }
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       String name = p.currentName();
@@ -135,7 +150,10 @@ final class DocumentReader {
 
   @FunctionalInterface
   private interface FieldHandler {
-    /** Reads the value of member {@code name} (the current token) and returns true, or false to skip it. */
+    /**
+     * Reads the value of member {@code name} (the current token) and returns true, or false to skip
+     * it.
+     */
     boolean handle(String name) throws IOException;
   }
 
@@ -159,7 +177,8 @@ final class DocumentReader {
       throw wrongType(path, "an integer");
     }
     if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      throw new InvalidDocumentException(doc, path, "integer " + p.getText() + " out of the int64 range");
+      throw new InvalidDocumentException(
+          doc, path, "integer " + p.getText() + " out of the int64 range");
     }
     return p.getLongValue();
   }
@@ -189,12 +208,14 @@ final class DocumentReader {
       throw wrongType(path, "an object of strings");
     }
     Map<String, String> map = new HashMap<>();
-    members(path, name -> {
-      String key = GoUtf8.replaceLoneSurrogates(name);
-      String v = string(path + "[" + quote(key) + "]");
-      map.put(key, v == null ? "" : v);
-      return true;
-    });
+    members(
+        path,
+        name -> {
+          String key = GoUtf8.replaceLoneSurrogates(name);
+          String v = string(path + "[" + quote(key) + "]");
+          map.put(key, v == null ? "" : v);
+          return true;
+        });
     return map;
   }
 
@@ -222,22 +243,24 @@ final class DocumentReader {
   Platform platform(String path, boolean strict) throws IOException {
     String[] f = new String[4];
     List<List<String>> features = new ArrayList<>(List.of(List.of()));
-    members(path, name -> {
-      switch (name) {
-        case "architecture" -> f[0] = string(child(path, name));
-        case "os" -> f[1] = string(child(path, name));
-        case "os.version" -> f[2] = string(child(path, name));
-        case "variant" -> f[3] = string(child(path, name));
-        case "os.features" -> {
-          List<String> l = strings(child(path, name));
-          features.set(0, l == null ? List.of() : l);
-        }
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    });
+    members(
+        path,
+        name -> {
+          switch (name) {
+            case "architecture" -> f[0] = string(child(path, name));
+            case "os" -> f[1] = string(child(path, name));
+            case "os.version" -> f[2] = string(child(path, name));
+            case "variant" -> f[3] = string(child(path, name));
+            case "os.features" -> {
+              List<String> l = strings(child(path, name));
+              features.set(0, l == null ? List.of() : l);
+            }
+            default -> {
+              return false;
+            }
+          }
+          return true;
+        });
     if (strict) {
       if (f[0] == null) {
         throw missing(child(path, "architecture"));
@@ -252,45 +275,51 @@ final class DocumentReader {
   Descriptor descriptor(String path) throws IOException {
     Descriptor.Builder b = Descriptor.builder();
     boolean[] seen = new boolean[3];
-    members(path, name -> {
-      String at = child(path, name);
-      switch (name) {
-        case "mediaType" -> {
-          String s = string(at);
-          seen[0] = s != null;
-          b.mediaType(s);
-        }
-        case "digest" -> {
-          Digest d = digest(at);
-          seen[1] = d != null;
-          b.digest(d);
-        }
-        case "size" -> {
-          Long n = int64(at);
-          if (n != null && n < 0) {
-            throw new InvalidDocumentException(doc, at, "negative size " + n);
+    members(
+        path,
+        name -> {
+          String at = child(path, name);
+          switch (name) {
+            case "mediaType" -> {
+              String s = string(at);
+              seen[0] = s != null;
+              b.mediaType(s);
+            }
+            case "digest" -> {
+              Digest d = digest(at);
+              seen[1] = d != null;
+              b.digest(d);
+            }
+            case "size" -> {
+              Long n = int64(at);
+              if (n != null && n < 0) {
+                throw new InvalidDocumentException(doc, at, "negative size " + n);
+              }
+              seen[2] = n != null;
+              b.size(n == null ? 0 : n);
+            }
+            case "urls" -> b.urls(strings(at));
+            case "annotations" -> b.annotations(stringMap(at));
+            case "data" -> {
+              String s = string(at);
+              try {
+                b.data(
+                    s == null
+                        ? null
+                        : Base64.getDecoder().decode(s.replace("\r", "").replace("\n", "")));
+              } catch (IllegalArgumentException e) {
+                throw new InvalidDocumentException(doc, at, "invalid base64: " + e.getMessage());
+              }
+            }
+            case "platform" ->
+                b.platform(p.currentToken() == JsonToken.VALUE_NULL ? null : platform(at));
+            case "artifactType" -> b.artifactType(string(at));
+            default -> {
+              return false;
+            }
           }
-          seen[2] = n != null;
-          b.size(n == null ? 0 : n);
-        }
-        case "urls" -> b.urls(strings(at));
-        case "annotations" -> b.annotations(stringMap(at));
-        case "data" -> {
-          String s = string(at);
-          try {
-            b.data(s == null ? null : Base64.getDecoder().decode(s.replace("\r", "").replace("\n", "")));
-          } catch (IllegalArgumentException e) {
-            throw new InvalidDocumentException(doc, at, "invalid base64: " + e.getMessage());
-          }
-        }
-        case "platform" -> b.platform(p.currentToken() == JsonToken.VALUE_NULL ? null : platform(at));
-        case "artifactType" -> b.artifactType(string(at));
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    });
+          return true;
+        });
     if (!seen[0]) {
       throw missing(child(path, "mediaType"));
     }
@@ -331,7 +360,8 @@ final class DocumentReader {
       throw missing("schemaVersion");
     }
     if (v != 2) {
-      throw new InvalidDocumentException(doc, "schemaVersion", "unsupported schema version " + v + " (expected 2)");
+      throw new InvalidDocumentException(
+          doc, "schemaVersion", "unsupported schema version " + v + " (expected 2)");
     }
     return 2;
   }
@@ -339,30 +369,37 @@ final class DocumentReader {
   ImageManifest manifest() throws IOException {
     Object[] f = new Object[7];
     boolean[] indexLike = new boolean[1];
-    members("", name -> {
-      switch (name) {
-        case "schemaVersion" -> f[0] = int64(name);
-        case "mediaType" -> f[1] = string(name);
-        case "artifactType" -> f[2] = string(name);
-        case "config" -> f[3] = optionalDescriptor(name);
-        case "layers" -> f[4] = descriptors(name);
-        case "subject" -> f[5] = optionalDescriptor(name);
-        case "annotations" -> f[6] = stringMap(name);
-        case "manifests" -> {
-          indexLike[0] = true;
-          return false;
-        }
-        case "fsLayers" -> throw new InvalidDocumentException(doc, name, "schema 1 manifests are not supported");
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    });
+    members(
+        "",
+        name -> {
+          switch (name) {
+            case "schemaVersion" -> f[0] = int64(name);
+            case "mediaType" -> f[1] = string(name);
+            case "artifactType" -> f[2] = string(name);
+            case "config" -> f[3] = optionalDescriptor(name);
+            case "layers" -> f[4] = descriptors(name);
+            case "subject" -> f[5] = optionalDescriptor(name);
+            case "annotations" -> f[6] = stringMap(name);
+            case "manifests" -> {
+              indexLike[0] = true;
+              return false;
+            }
+            case "fsLayers" ->
+                throw new InvalidDocumentException(
+                    doc, name, "schema 1 manifests are not supported");
+            default -> {
+              return false;
+            }
+          }
+          return true;
+        });
     String mediaType = (String) f[1];
     if (indexLike[0] || MediaTypes.isIndex(mediaType)) {
-      throw new InvalidDocumentException(doc, null, "expected an image manifest but found an image index"
-          + (mediaType == null ? "" : " (" + mediaType + ")"));
+      throw new InvalidDocumentException(
+          doc,
+          null,
+          "expected an image manifest but found an image index"
+              + (mediaType == null ? "" : " (" + mediaType + ")"));
     }
     int version = schemaVersion((Long) f[0]);
     if (f[3] == null) {
@@ -375,35 +412,46 @@ final class DocumentReader {
     List<Descriptor> layers = (List<Descriptor>) f[4];
     @SuppressWarnings("unchecked")
     Map<String, String> annotations = (Map<String, String>) f[6];
-    return new ImageManifest(version, mediaType, (String) f[2], (Descriptor) f[3], layers, (Descriptor) f[5],
+    return new ImageManifest(
+        version,
+        mediaType,
+        (String) f[2],
+        (Descriptor) f[3],
+        layers,
+        (Descriptor) f[5],
         annotations);
   }
 
   ImageIndex index() throws IOException {
     Object[] f = new Object[6];
     boolean[] manifestLike = new boolean[1];
-    members("", name -> {
-      switch (name) {
-        case "schemaVersion" -> f[0] = int64(name);
-        case "mediaType" -> f[1] = string(name);
-        case "artifactType" -> f[2] = string(name);
-        case "manifests" -> f[3] = descriptors(name);
-        case "subject" -> f[4] = optionalDescriptor(name);
-        case "annotations" -> f[5] = stringMap(name);
-        case "config", "layers" -> {
-          manifestLike[0] = true;
-          return false;
-        }
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    });
+    members(
+        "",
+        name -> {
+          switch (name) {
+            case "schemaVersion" -> f[0] = int64(name);
+            case "mediaType" -> f[1] = string(name);
+            case "artifactType" -> f[2] = string(name);
+            case "manifests" -> f[3] = descriptors(name);
+            case "subject" -> f[4] = optionalDescriptor(name);
+            case "annotations" -> f[5] = stringMap(name);
+            case "config", "layers" -> {
+              manifestLike[0] = true;
+              return false;
+            }
+            default -> {
+              return false;
+            }
+          }
+          return true;
+        });
     String mediaType = (String) f[1];
     if (manifestLike[0] || MediaTypes.isManifest(mediaType)) {
-      throw new InvalidDocumentException(doc, null, "expected an image index but found an image manifest"
-          + (mediaType == null ? "" : " (" + mediaType + ")"));
+      throw new InvalidDocumentException(
+          doc,
+          null,
+          "expected an image index but found an image manifest"
+              + (mediaType == null ? "" : " (" + mediaType + ")"));
     }
     int version = schemaVersion((Long) f[0]);
     if (f[3] == null) {
@@ -413,19 +461,22 @@ final class DocumentReader {
     List<Descriptor> manifests = (List<Descriptor>) f[3];
     @SuppressWarnings("unchecked")
     Map<String, String> annotations = (Map<String, String>) f[5];
-    return new ImageIndex(version, mediaType, (String) f[2], manifests, (Descriptor) f[4], annotations);
+    return new ImageIndex(
+        version, mediaType, (String) f[2], manifests, (Descriptor) f[4], annotations);
   }
 
   /** The {@code imageLayoutVersion} member of an {@code oci-layout} file. */
   String layoutVersion() throws IOException {
     String[] v = new String[1];
-    members("", name -> {
-      if (name.equals("imageLayoutVersion")) {
-        v[0] = string(name);
-        return true;
-      }
-      return false;
-    });
+    members(
+        "",
+        name -> {
+          if (name.equals("imageLayoutVersion")) {
+            v[0] = string(name);
+            return true;
+          }
+          return false;
+        });
     if (v[0] == null) {
       throw missing("imageLayoutVersion");
     }

@@ -8,16 +8,15 @@ import java.util.Map;
 
 /**
  * Writes the OCI types exactly as Go's {@code encoding/json} ({@code json.Marshal}, Go 1.22+)
- * writes the image-spec v1.1.1 structs: compact, members in struct order, {@code omitempty}
- * members left out when empty, map keys sorted by bytes, strings escaped as Go escapes them.
+ * writes the image-spec v1.1.1 structs: compact, members in struct order, {@code omitempty} members
+ * left out when empty, map keys sorted by bytes, strings escaped as Go escapes them.
  *
  * <p>String escaping: {@code "} and {@code \} get a backslash; backspace, form feed, newline,
  * carriage return and tab their short escapes; other characters below U+0020 and the HTML
  * characters {@code <}, {@code >}, {@code &} a six-character escape (backslash, {@code u00}, two
  * lowercase hex digits); U+2028 and U+2029 their six-character escapes; an unpaired surrogate (a
- * Java string's counterpart of invalid UTF-8, which Go writes as the escape of U+FFFD) the
- * escape of U+FFFD; everything
- * else, DEL and non-ASCII included, raw UTF-8.
+ * Java string's counterpart of invalid UTF-8, which Go writes as the escape of U+FFFD) the escape
+ * of U+FFFD; everything else, DEL and non-ASCII included, raw UTF-8.
  */
 final class GoJsonWriter {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -67,7 +66,9 @@ final class GoJsonWriter {
         }
       } else if (c == 0x2028 || c == 0x2029) {
         raw(c == 0x2028 ? "\\u2028" : "\\u2029");
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         utf8(Character.toCodePoint(c, s.charAt(i + 1)));
         i++;
       } else if (Character.isSurrogate(c)) {

@@ -1,6 +1,9 @@
 package dev.soci.oci;
 
-/** UTF-8 decoding with Go's replacement rule: every byte that does not start a valid sequence becomes U+FFFD. */
+/**
+ * UTF-8 decoding with Go's replacement rule: every byte that does not start a valid sequence
+ * becomes U+FFFD.
+ */
 final class GoUtf8 {
   private GoUtf8() {}
 
@@ -22,11 +25,12 @@ final class GoUtf8 {
         i++;
         continue;
       }
-      int cp = switch (size) {
-        case 2 -> b0 & 0x1F;
-        case 3 -> b0 & 0x0F;
-        default -> b0 & 0x07;
-      };
+      int cp =
+          switch (size) {
+            case 2 -> b0 & 0x1F;
+            case 3 -> b0 & 0x0F;
+            default -> b0 & 0x07;
+          };
       for (int k = 1; k < size; k++) {
         cp = cp << 6 | (s[i + k] & 0x3F);
       }
@@ -82,7 +86,10 @@ final class GoUtf8 {
     return size;
   }
 
-  /** Replaces unpaired surrogates (from escapes of lone surrogates) with U+FFFD, as Go's decoder does. */
+  /**
+   * Replaces unpaired surrogates (from escapes of lone surrogates) with U+FFFD, as Go's decoder
+   * does.
+   */
   static String replaceLoneSurrogates(String s) {
     int n = s.length();
     StringBuilder sb = null;

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An image index (image-spec v1.1.1 {@code Index}), also the form of an image layout's
- * {@code index.json} and of a Docker manifest list. Immutable. Encode it with
- * {@link OciJson#encode(ImageIndex)}.
+ * An image index (image-spec v1.1.1 {@code Index}), also the form of an image layout's {@code
+ * index.json} and of a Docker manifest list. Immutable. Encode it with {@link
+ * OciJson#encode(ImageIndex)}.
  *
  * @param schemaVersion always 2
  * @param mediaType the index's own media type, or {@code ""} if absent
@@ -17,8 +17,13 @@ import java.util.Objects;
  * @param subject the manifest this one refers to, or {@code null}
  * @param annotations annotations, sorted by key
  */
-public record ImageIndex(int schemaVersion, String mediaType, String artifactType, List<Descriptor> manifests,
-    Descriptor subject, Map<String, String> annotations) {
+public record ImageIndex(
+    int schemaVersion,
+    String mediaType,
+    String artifactType,
+    List<Descriptor> manifests,
+    Descriptor subject,
+    Map<String, String> annotations) {
 
   /** Copies the collections and checks the required fields. */
   public ImageIndex {

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An image manifest (image-spec v1.1.1 {@code Manifest}); Docker v2 schema 2 manifests decode
- * into the same shape, as they do in Go. Immutable. Encode it with {@link OciJson#encode(ImageManifest)}.
+ * An image manifest (image-spec v1.1.1 {@code Manifest}); Docker v2 schema 2 manifests decode into
+ * the same shape, as they do in Go. Immutable. Encode it with {@link
+ * OciJson#encode(ImageManifest)}.
  *
  * @param schemaVersion always 2
  * @param mediaType the manifest's own media type, or {@code ""} if absent
@@ -16,8 +17,14 @@ import java.util.Objects;
  * @param subject the manifest this one refers to, or {@code null}
  * @param annotations annotations, sorted by key
  */
-public record ImageManifest(int schemaVersion, String mediaType, String artifactType, Descriptor config,
-    List<Descriptor> layers, Descriptor subject, Map<String, String> annotations) {
+public record ImageManifest(
+    int schemaVersion,
+    String mediaType,
+    String artifactType,
+    Descriptor config,
+    List<Descriptor> layers,
+    Descriptor subject,
+    Map<String, String> annotations) {
 
   /** Copies the collections and checks the required fields. */
   public ImageManifest {
@@ -35,27 +42,32 @@ public record ImageManifest(int schemaVersion, String mediaType, String artifact
 
   /** This manifest with another media type. */
   public ImageManifest withMediaType(String mediaType) {
-    return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
+    return new ImageManifest(
+        schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
   }
 
   /** This manifest with another config descriptor. */
   public ImageManifest withConfig(Descriptor config) {
-    return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
+    return new ImageManifest(
+        schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
   }
 
   /** This manifest with other layers. */
   public ImageManifest withLayers(List<Descriptor> layers) {
-    return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
+    return new ImageManifest(
+        schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
   }
 
   /** This manifest with another subject ({@code null} removes it). */
   public ImageManifest withSubject(Descriptor subject) {
-    return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
+    return new ImageManifest(
+        schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
   }
 
   /** This manifest with other annotations. */
   public ImageManifest withAnnotations(Map<String, String> annotations) {
-    return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
+    return new ImageManifest(
+        schemaVersion, mediaType, artifactType, config, layers, subject, annotations);
   }
 
   /** This manifest with one annotation added or replaced. */

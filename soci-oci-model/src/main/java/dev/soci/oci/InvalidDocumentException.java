@@ -1,10 +1,10 @@
 package dev.soci.oci;
 
 /**
- * A JSON document that is not a valid OCI document of the expected kind: malformed JSON, a
- * field of the wrong type, a missing required field, a bad digest, or a document over the size
- * or nesting limits. Names the document (usually a file) and the field (a JSON path such as
- * {@code layers[2].digest}).
+ * A JSON document that is not a valid OCI document of the expected kind: malformed JSON, a field of
+ * the wrong type, a missing required field, a bad digest, or a document over the size or nesting
+ * limits. Names the document (usually a file) and the field (a JSON path such as {@code
+ * layers[2].digest}).
  */
 public class InvalidDocumentException extends OciException {
   private static final long serialVersionUID = 1L;

@@ -12,22 +12,24 @@ final class Maps {
   private Maps() {}
 
   /** Code point order, which is the byte order of the UTF-8 encodings. */
-  static final Comparator<String> GO_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
+  static final Comparator<String> GO_ORDER =
+      (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+          int ca = a.codePointAt(i);
+          int cb = b.codePointAt(j);
+          if (ca != cb) {
+            return Integer.compare(ca, cb);
+          }
+          i += Character.charCount(ca);
+          j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+      };
 
-  private static final SortedMap<String, String> EMPTY = Collections.unmodifiableSortedMap(new TreeMap<>(GO_ORDER));
+  private static final SortedMap<String, String> EMPTY =
+      Collections.unmodifiableSortedMap(new TreeMap<>(GO_ORDER));
 
   static SortedMap<String, String> copyOf(Map<String, String> map, String what) {
     if (map == null || map.isEmpty()) {
@@ -35,7 +37,8 @@ final class Maps {
     }
     TreeMap<String, String> copy = new TreeMap<>(GO_ORDER);
     for (Map.Entry<String, String> e : map.entrySet()) {
-      copy.put(Objects.requireNonNull(e.getKey(), what + " key"),
+      copy.put(
+          Objects.requireNonNull(e.getKey(), what + " key"),
           Objects.requireNonNull(e.getValue(), what + " value of " + e.getKey()));
     }
     return Collections.unmodifiableSortedMap(copy);

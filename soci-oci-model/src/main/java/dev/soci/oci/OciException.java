@@ -3,9 +3,9 @@ package dev.soci.oci;
 import java.io.IOException;
 
 /**
- * The root of the exceptions for OCI documents and image layouts: a malformed document, a
- * missing or corrupt blob, an image that is not there. Messages say what was attempted, where,
- * and what was found.
+ * The root of the exceptions for OCI documents and image layouts: a malformed document, a missing
+ * or corrupt blob, an image that is not there. Messages say what was attempted, where, and what was
+ * found.
  */
 public class OciException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -7,11 +7,11 @@ import java.util.Objects;
 
 /**
  * JSON for the OCI types. Encoding gives exactly the bytes Go's {@code encoding/json} writes for
- * the image-spec v1.1.1 structs (what upstream soci and the snapshotter produce and expect,
- * {@code spec/index.md} section 2.1): compact, no trailing newline, members in struct order,
- * empty {@code omitempty} members left out, annotation keys sorted, Go's string escapes.
- * Decoding is strict, on jackson-core's streaming parser, with limits on document size and
- * nesting depth checked while parsing (defaults 4 MiB and 64 levels).
+ * the image-spec v1.1.1 structs (what upstream soci and the snapshotter produce and expect, {@code
+ * spec/index.md} section 2.1): compact, no trailing newline, members in struct order, empty {@code
+ * omitempty} members left out, annotation keys sorted, Go's string escapes. Decoding is strict, on
+ * jackson-core's streaming parser, with limits on document size and nesting depth checked while
+ * parsing (defaults 4 MiB and 64 levels).
  *
  * <pre>{@code
  * byte[] json = OciJson.encode(manifest);
@@ -24,6 +24,7 @@ import java.util.Objects;
 public final class OciJson {
   /** The default maximum document size, 4 MiB. */
   public static final long DEFAULT_MAX_DOCUMENT_SIZE = 4L << 20;
+
   /** The default maximum nesting depth, 64. */
   public static final int DEFAULT_MAX_DEPTH = 64;
 
@@ -72,7 +73,7 @@ public final class OciJson {
   }
 
   /**
-   * Go's {@code json.Indent(dst, src, "", "  ")} followed by a newline, as {@code soci index info}
+   * Go's {@code json.Indent(dst, src, "", " ")} followed by a newline, as {@code soci index info}
    * prints a stored index: the tokens are kept as they are (escapes included), whitespace between
    * them is replaced by newlines and two-space indentation, {@code ": "} separates names from
    * values and empty objects and arrays stay {@code {}} and {@code []}. The input must be valid
@@ -148,12 +149,12 @@ public final class OciJson {
 
   /**
    * Decodes OCI documents strictly: any member order, unknown members ignored, {@code null} as
-   * absent; wrong types, missing required members ({@code schemaVersion} (which must be 2),
-   * {@code config}, {@code layers}, {@code manifests}, and a descriptor's {@code mediaType},
-   * {@code digest}, {@code size}; a platform's {@code architecture} and {@code os}), invalid
-   * digests, negative sizes, a manifest that is really an index (or the reverse), trailing
-   * content, and documents over the limits fail with an {@link InvalidDocumentException} naming
-   * the document and the field. Immutable and thread-safe.
+   * absent; wrong types, missing required members ({@code schemaVersion} (which must be 2), {@code
+   * config}, {@code layers}, {@code manifests}, and a descriptor's {@code mediaType}, {@code
+   * digest}, {@code size}; a platform's {@code architecture} and {@code os}), invalid digests,
+   * negative sizes, a manifest that is really an index (or the reverse), trailing content, and
+   * documents over the limits fail with an {@link InvalidDocumentException} naming the document and
+   * the field. Immutable and thread-safe.
    */
   public static final class Decoder {
     private final long maxDocumentSize;
@@ -164,19 +165,22 @@ public final class OciJson {
       this.maxDocumentSize = maxDocumentSize;
       this.maxDepth = maxDepth;
       int maxString = (int) Math.min(Integer.MAX_VALUE, Math.max(maxDocumentSize, 1));
-      this.factory = JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(maxDepth)
-              .maxStringLength(maxString)
-              .maxDocumentLength(maxDocumentSize)
-              .build())
-          .build();
+      this.factory =
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(maxDepth)
+                      .maxStringLength(maxString)
+                      .maxDocumentLength(maxDocumentSize)
+                      .build())
+              .build();
     }
 
     /** This decoder with another maximum document size in bytes (at least 2). */
     public Decoder maxDocumentSize(long bytes) {
       if (bytes < 2) {
-        throw new IllegalArgumentException("maximum document size must be at least 2, got " + bytes);
+        throw new IllegalArgumentException(
+            "maximum document size must be at least 2, got " + bytes);
       }
       return new Decoder(bytes, maxDepth);
     }
@@ -199,56 +203,98 @@ public final class OciJson {
       return maxDepth;
     }
 
-    /** Decodes an image manifest (OCI or Docker v2 schema 2); {@code document} names it in errors. */
-    public ImageManifest decodeManifest(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.manifest();
-      });
+    /**
+     * Decodes an image manifest (OCI or Docker v2 schema 2); {@code document} names it in errors.
+     */
+    public ImageManifest decodeManifest(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.manifest();
+          });
     }
 
     /** Decodes an image index, a Docker manifest list or an image layout's {@code index.json}. */
     public ImageIndex decodeIndex(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.index();
-      });
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.index();
+          });
     }
 
     /** Decodes a descriptor. */
-    public Descriptor decodeDescriptor(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.descriptor("");
-      });
+    public Descriptor decodeDescriptor(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.descriptor("");
+          });
     }
 
     /** Decodes a platform object. */
     public Platform decodePlatform(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.platform("", true);
-      });
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.platform("", true);
+          });
     }
 
     /**
-     * Reads the platform members of an image config ({@code architecture}, {@code os},
-     * {@code os.version}, {@code os.features}, {@code variant}; all optional), as containerd's
-     * {@code images.ConfigPlatform} does before normalizing.
+     * Reads the platform members of an image config ({@code architecture}, {@code os}, {@code
+     * os.version}, {@code os.features}, {@code variant}; all optional), as containerd's {@code
+     * images.ConfigPlatform} does before normalizing.
      */
-    public Platform decodeConfigPlatform(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.platform("", false);
-      });
+    public Platform decodeConfigPlatform(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.platform("", false);
+          });
     }
 
     /** Reads the {@code imageLayoutVersion} of an image layout's {@code oci-layout} file. */
-    public String decodeLayoutVersion(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, r -> {
-        r.root();
-        return r.layoutVersion();
-      });
+    public String decodeLayoutVersion(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.layoutVersion();
+          });
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The platform an image runs on (image-spec v1.1.1 {@code Platform}), with the parsing,
  * normalization, strict matching and formatting rules of containerd's {@code platforms} package
- * that upstream soci uses ({@code linux/amd64}, {@code linux/arm64/v8}). Immutable; empty
- * strings stand for absent optional fields.
+ * that upstream soci uses ({@code linux/amd64}, {@code linux/arm64/v8}). Immutable; empty strings
+ * stand for absent optional fields.
  *
  * @param architecture the CPU architecture, e.g. {@code amd64}
  * @param os the operating system, e.g. {@code linux}
@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param osFeatures the OS features ({@code os.features}), usually empty
  * @param variant the CPU variant, e.g. {@code v8}, usually empty
  */
-public record Platform(String architecture, String os, String osVersion, List<String> osFeatures, String variant) {
+public record Platform(
+    String architecture, String os, String osVersion, List<String> osFeatures, String variant) {
   private static final Pattern SPECIFIER = Pattern.compile("^[A-Za-z0-9_.-]+$");
   private static final Pattern OS_COMPONENT =
       Pattern.compile("^([A-Za-z0-9_-]+)(?:\\(([A-Za-z0-9_.%-]*)((?:\\+[A-Za-z0-9_.%-]+)*)\\))?$");
@@ -86,10 +87,10 @@ public record Platform(String architecture, String os, String osVersion, List<St
 
   /**
    * Parses a containerd platform specifier: {@code <os>|<arch>|<os>/<arch>[/<variant>]}, with an
-   * optional {@code (<os version>[+<feature>...])} after the OS. A lone component is an OS if it
-   * is one Go knows (the host architecture is added), else an architecture (the host OS is
-   * added). The architecture is normalized ({@code x86_64} to {@code amd64}, {@code aarch64} to
-   * {@code arm64}...), {@code arm64} with a third component gets variant {@code v8} if empty.
+   * optional {@code (<os version>[+<feature>...])} after the OS. A lone component is an OS if it is
+   * one Go knows (the host architecture is added), else an architecture (the host OS is added). The
+   * architecture is normalized ({@code x86_64} to {@code amd64}, {@code aarch64} to {@code
+   * arm64}...), {@code arm64} with a third component gets variant {@code v8} if empty.
    *
    * @throws IllegalArgumentException naming the bad component
    */
@@ -106,7 +107,8 @@ public record Platform(String architecture, String os, String osVersion, List<St
       if (i == 0) {
         Matcher m = OS_COMPONENT.matcher(parts[0]);
         if (!m.matches()) {
-          throw new IllegalArgumentException("\"" + parts[0] + "\" is an invalid OS component of \"" + specifier + "\"");
+          throw new IllegalArgumentException(
+              "\"" + parts[0] + "\" is an invalid OS component of \"" + specifier + "\"");
         }
         os = normalizeOs(m.group(1));
         osVersion = decodeOsOption(m.group(2) == null ? "" : m.group(2));
@@ -119,68 +121,80 @@ public record Platform(String architecture, String os, String osVersion, List<St
           features = list;
         }
       } else if (!SPECIFIER.matcher(parts[i]).matches()) {
-        throw new IllegalArgumentException("\"" + parts[i] + "\" is an invalid component of \"" + specifier + "\"");
+        throw new IllegalArgumentException(
+            "\"" + parts[i] + "\" is an invalid component of \"" + specifier + "\"");
       }
     }
     switch (parts.length) {
-      case 1: {
-        if (isKnownOs(os)) {
-          Platform h = host();
-          String variant = h.architecture.equals("arm") && !h.variant.equals("v7") ? h.variant : "";
-          return new Platform(h.architecture, os, osVersion, features, variant);
+      case 1:
+        {
+          if (isKnownOs(os)) {
+            Platform h = host();
+            String variant =
+                h.architecture.equals("arm") && !h.variant.equals("v7") ? h.variant : "";
+            return new Platform(h.architecture, os, osVersion, features, variant);
+          }
+          String[] av = normalizeArch(parts[0], "");
+          if (av[0].equals("arm") && av[1].equals("v7")) {
+            av[1] = "";
+          }
+          if (isKnownArch(av[0])) {
+            return new Platform(av[0], hostOs(), "", List.of(), av[1]);
+          }
+          throw new IllegalArgumentException(
+              "\"" + specifier + "\": unknown operating system or architecture");
         }
-        String[] av = normalizeArch(parts[0], "");
-        if (av[0].equals("arm") && av[1].equals("v7")) {
-          av[1] = "";
+      case 2:
+        {
+          String[] av = normalizeArch(parts[1], "");
+          if (av[0].equals("arm") && av[1].equals("v7")) {
+            av[1] = "";
+          }
+          return new Platform(av[0], os, osVersion, features, av[1]);
         }
-        if (isKnownArch(av[0])) {
-          return new Platform(av[0], hostOs(), "", List.of(), av[1]);
+      case 3:
+        {
+          String[] av = normalizeArch(parts[1], parts[2]);
+          if (av[0].equals("arm64") && av[1].isEmpty()) {
+            av[1] = "v8";
+          }
+          return new Platform(av[0], os, osVersion, features, av[1]);
         }
-        throw new IllegalArgumentException("\"" + specifier + "\": unknown operating system or architecture");
-      }
-      case 2: {
-        String[] av = normalizeArch(parts[1], "");
-        if (av[0].equals("arm") && av[1].equals("v7")) {
-          av[1] = "";
-        }
-        return new Platform(av[0], os, osVersion, features, av[1]);
-      }
-      case 3: {
-        String[] av = normalizeArch(parts[1], parts[2]);
-        if (av[0].equals("arm64") && av[1].isEmpty()) {
-          av[1] = "v8";
-        }
-        return new Platform(av[0], os, osVersion, features, av[1]);
-      }
       default:
-        throw new IllegalArgumentException("\"" + specifier + "\": cannot parse platform specifier");
+        throw new IllegalArgumentException(
+            "\"" + specifier + "\": cannot parse platform specifier");
     }
   }
 
   /**
-   * containerd's {@code platforms.Normalize}: lower-cases, maps OS and architecture aliases,
-   * drops default variants ({@code arm64/v8}, {@code amd64/v1}), sorts and de-duplicates the
-   * features. An empty OS becomes the host OS, as in Go.
+   * containerd's {@code platforms.Normalize}: lower-cases, maps OS and architecture aliases, drops
+   * default variants ({@code arm64/v8}, {@code amd64/v1}), sorts and de-duplicates the features. An
+   * empty OS becomes the host OS, as in Go.
    */
   public Platform normalize() {
     String[] av = normalizeArch(architecture, variant);
-    List<String> features = osFeatures.isEmpty() ? osFeatures : List.copyOf(new TreeSet<>(osFeatures));
+    List<String> features =
+        osFeatures.isEmpty() ? osFeatures : List.copyOf(new TreeSet<>(osFeatures));
     return new Platform(av[0], normalizeOs(os), osVersion, features, av[1]);
   }
 
   /**
-   * Whether {@code other} matches this platform strictly, as containerd's
-   * {@code platforms.OnlyStrict(this)} matcher: after normalizing both, OS, architecture and
-   * variant are equal and the other's OS features are a subset of this one's. OS versions are
-   * compared only when both platforms are Windows and both carry one (then they must be equal).
+   * Whether {@code other} matches this platform strictly, as containerd's {@code
+   * platforms.OnlyStrict(this)} matcher: after normalizing both, OS, architecture and variant are
+   * equal and the other's OS features are a subset of this one's. OS versions are compared only
+   * when both platforms are Windows and both carry one (then they must be equal).
    */
   public boolean matches(Platform other) {
     Platform m = normalize();
     Platform n = other.normalize();
-    if (!m.os.equals(n.os) || !m.architecture.equals(n.architecture) || !m.variant.equals(n.variant)) {
+    if (!m.os.equals(n.os)
+        || !m.architecture.equals(n.architecture)
+        || !m.variant.equals(n.variant)) {
       return false;
     }
-    if (m.os.equals("windows") && !osVersion.isEmpty() && !other.osVersion.isEmpty()
+    if (m.os.equals("windows")
+        && !osVersion.isEmpty()
+        && !other.osVersion.isEmpty()
         && !osVersion.equals(other.osVersion)) {
       return false;
     }
@@ -216,7 +230,8 @@ public record Platform(String architecture, String os, String osVersion, List<St
       return v;
     }
     try {
-      return java.net.URLDecoder.decode(v.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      return java.net.URLDecoder.decode(
+          v.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid escape in OS option \"" + v + "\"", e);
     }
@@ -262,7 +277,7 @@ public record Platform(String architecture, String os, String osVersion, List<St
         switch (variant) {
           case "", "7" -> variant = "v7";
           case "5", "6", "8" -> variant = "v" + variant;
-          default -> { }
+          default -> {}
         }
         break;
       default:
@@ -273,17 +288,55 @@ public record Platform(String architecture, String os, String osVersion, List<St
 
   private static boolean isKnownOs(String os) {
     return switch (os) {
-      case "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl",
-          "netbsd", "openbsd", "plan9", "solaris", "windows", "zos" -> true;
+      case "aix",
+          "android",
+          "darwin",
+          "dragonfly",
+          "freebsd",
+          "hurd",
+          "illumos",
+          "ios",
+          "js",
+          "linux",
+          "nacl",
+          "netbsd",
+          "openbsd",
+          "plan9",
+          "solaris",
+          "windows",
+          "zos" ->
+          true;
       default -> false;
     };
   }
 
   private static boolean isKnownArch(String arch) {
     return switch (arch) {
-      case "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "ppc64", "ppc64le", "loong64", "mips",
-          "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "riscv", "riscv64", "s390", "s390x",
-          "sparc", "sparc64", "wasm" -> true;
+      case "386",
+          "amd64",
+          "amd64p32",
+          "arm",
+          "armbe",
+          "arm64",
+          "arm64be",
+          "ppc64",
+          "ppc64le",
+          "loong64",
+          "mips",
+          "mipsle",
+          "mips64",
+          "mips64le",
+          "mips64p32",
+          "mips64p32le",
+          "ppc",
+          "riscv",
+          "riscv64",
+          "s390",
+          "s390x",
+          "sparc",
+          "sparc64",
+          "wasm" ->
+          true;
       default -> false;
     };
   }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A SOCI index manifest: the zTOCs of an image's layers, serialized as an OCI image manifest
- * whose config media type names the version ({@code spec/index.md} section 2). Version 1 points
- * at its image manifest through {@code subject}; version 2 has no subject and is linked from a
+ * A SOCI index manifest: the zTOCs of an image's layers, serialized as an OCI image manifest whose
+ * config media type names the version ({@code spec/index.md} section 2). Version 1 points at its
+ * image manifest through {@code subject}; version 2 has no subject and is linked from a
  * SOCI-enabled image index instead. Immutable.
  *
  * <pre>{@code
@@ -23,13 +23,19 @@ import java.util.Objects;
  * @param subject the image manifest (v1), or {@code null}
  * @param annotations the index annotations (normally only the build tool identifier)
  */
-public record SociIndex(Version version, Descriptor config, List<Descriptor> blobs, Descriptor subject,
+public record SociIndex(
+    Version version,
+    Descriptor config,
+    List<Descriptor> blobs,
+    Descriptor subject,
     Map<String, String> annotations) {
 
   /** The bytes of the config blob stored next to every index: {@code {}}. */
   public static final String CONFIG_CONTENT = "{}";
+
   /** The digest of {@link #CONFIG_CONTENT}. */
-  public static final Digest CONFIG_DIGEST = Digest.sha256(CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
+  public static final Digest CONFIG_DIGEST =
+      Digest.sha256(CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
 
   /** The SOCI index manifest versions. */
   public enum Version {
@@ -79,16 +85,28 @@ public record SociIndex(Version version, Descriptor config, List<Descriptor> blo
     return Descriptor.of(version.artifactType(), CONFIG_DIGEST, CONFIG_CONTENT.length());
   }
 
-  /** A v1 index for the image manifest {@code subject} (only its media type, digest and size are kept). */
-  public static SociIndex v1(List<Descriptor> blobs, Descriptor subject, String buildToolIdentifier) {
+  /**
+   * A v1 index for the image manifest {@code subject} (only its media type, digest and size are
+   * kept).
+   */
+  public static SociIndex v1(
+      List<Descriptor> blobs, Descriptor subject, String buildToolIdentifier) {
     Objects.requireNonNull(subject, "a v1 SOCI index needs a subject");
-    return new SociIndex(Version.V1, config(Version.V1), blobs, subject.stripped(),
+    return new SociIndex(
+        Version.V1,
+        config(Version.V1),
+        blobs,
+        subject.stripped(),
         Map.of(Annotations.SOCI_BUILD_TOOL_IDENTIFIER, buildToolIdentifier));
   }
 
   /** A v2 index (no subject). */
   public static SociIndex v2(List<Descriptor> blobs, String buildToolIdentifier) {
-    return new SociIndex(Version.V2, config(Version.V2), blobs, null,
+    return new SociIndex(
+        Version.V2,
+        config(Version.V2),
+        blobs,
+        null,
         Map.of(Annotations.SOCI_BUILD_TOOL_IDENTIFIER, buildToolIdentifier));
   }
 
@@ -98,13 +116,15 @@ public record SociIndex(Version version, Descriptor config, List<Descriptor> blo
    * @throws InvalidDocumentException {@code unknown index version: <type>} when the config media
    *     type is neither version's artifact type
    */
-  public static SociIndex fromManifest(ImageManifest manifest, String document) throws InvalidDocumentException {
+  public static SociIndex fromManifest(ImageManifest manifest, String document)
+      throws InvalidDocumentException {
     Version v = Version.ofArtifactType(manifest.config().mediaType());
     if (v == null) {
-      throw new InvalidDocumentException(document, "config.mediaType",
-          "unknown index version: " + manifest.config().mediaType());
+      throw new InvalidDocumentException(
+          document, "config.mediaType", "unknown index version: " + manifest.config().mediaType());
     }
-    return new SociIndex(v, manifest.config(), manifest.layers(), manifest.subject(), manifest.annotations());
+    return new SociIndex(
+        v, manifest.config(), manifest.layers(), manifest.subject(), manifest.annotations());
   }
 
   /** Decodes index bytes (strictly; see {@link OciJson}). */
@@ -112,7 +132,9 @@ public record SociIndex(Version version, Descriptor config, List<Descriptor> blo
     return fromManifest(OciJson.decoder().decodeManifest(json, document), document);
   }
 
-  /** The manifest form upstream's {@code MarshalIndex} writes (no top-level {@code artifactType}). */
+  /**
+   * The manifest form upstream's {@code MarshalIndex} writes (no top-level {@code artifactType}).
+   */
   public ImageManifest toManifest() {
     return new ImageManifest(2, MediaTypes.OCI_MANIFEST, "", config, blobs, subject, annotations);
   }
@@ -125,7 +147,8 @@ public record SociIndex(Version version, Descriptor config, List<Descriptor> blo
   /** The descriptor of the encoded index: OCI manifest media type, digest, size, artifact type. */
   public Descriptor descriptor() {
     byte[] b = encode();
-    return Descriptor.ofContent(MediaTypes.OCI_MANIFEST, b).withArtifactType(version.artifactType());
+    return Descriptor.ofContent(MediaTypes.OCI_MANIFEST, b)
+        .withArtifactType(version.artifactType());
   }
 
   /** The artifact type of this index's version. */

@@ -22,15 +22,19 @@ class MediaTypesTest {
     assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER_GZIP)).isEqualTo("gzip");
     assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER_ZSTD)).isEqualTo("zstd");
     assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER)).isEqualTo("");
-    assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER + "+gzip+encrypted")).isEqualTo("gzip");
+    assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER + "+gzip+encrypted"))
+        .isEqualTo("gzip");
     assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER + "+encrypted")).isEqualTo("");
-    assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER_NONDISTRIBUTABLE_GZIP)).isEqualTo("gzip");
+    assertThat(MediaTypes.diffCompression(MediaTypes.OCI_LAYER_NONDISTRIBUTABLE_GZIP))
+        .isEqualTo("gzip");
     assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_LAYER_GZIP)).isEqualTo("gzip");
     assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_LAYER_ZSTD)).isEqualTo("zstd");
     assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_LAYER)).isEqualTo("unknown");
     assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_FOREIGN_LAYER)).isEqualTo("unknown");
-    assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_LAYER_GZIP + "+encrypted")).isEqualTo("");
-    assertThatThrownBy(() -> MediaTypes.diffCompression("application/vnd.oci.image.layer.v2.squashfs"))
+    assertThat(MediaTypes.diffCompression(MediaTypes.DOCKER_LAYER_GZIP + "+encrypted"))
+        .isEqualTo("");
+    assertThatThrownBy(
+            () -> MediaTypes.diffCompression("application/vnd.oci.image.layer.v2.squashfs"))
         .hasMessageContaining("unrecognised");
   }
 }

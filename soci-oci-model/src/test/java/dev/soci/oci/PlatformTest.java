@@ -24,8 +24,10 @@ class PlatformTest {
     assertThat(Platform.parse("linux").os()).isEqualTo("linux");
     assertThat(Platform.parse("arm64").architecture()).isEqualTo("arm64");
     assertThatThrownBy(() -> Platform.parse("linux/*")).hasMessageContaining("wildcards");
-    assertThatThrownBy(() -> Platform.parse("nonsense")).hasMessageContaining("unknown operating system");
-    assertThatThrownBy(() -> Platform.parse("linux/am d64")).hasMessageContaining("invalid component");
+    assertThatThrownBy(() -> Platform.parse("nonsense"))
+        .hasMessageContaining("unknown operating system");
+    assertThatThrownBy(() -> Platform.parse("linux/am d64"))
+        .hasMessageContaining("invalid component");
     assertThatThrownBy(() -> Platform.parse("a/b/c/d")).hasMessageContaining("cannot parse");
   }
 
@@ -37,11 +39,13 @@ class PlatformTest {
     assertThat(Platform.parse("linux/arm/v7").matches(Platform.of("linux", "arm"))).isTrue();
     assertThat(Platform.parse("linux/arm/v7").matches(Platform.of("linux", "arm", "v6"))).isFalse();
     assertThat(Platform.parse("linux/amd64").matches(Platform.of("linux", "amd64", "v1"))).isTrue();
-    assertThat(Platform.parse("linux/amd64").matches(Platform.of("linux", "amd64", "v3"))).isFalse();
+    assertThat(Platform.parse("linux/amd64").matches(Platform.of("linux", "amd64", "v3")))
+        .isFalse();
     assertThat(Platform.parse("linux/amd64").matches(Platform.of("linux", "arm64"))).isFalse();
     assertThat(Platform.of("unknown", "unknown").matches(Platform.of("linux", "amd64"))).isFalse();
     Platform withFeatures = Platform.of("linux", "amd64").withOsFeatures(List.of("b", "a"));
-    assertThat(withFeatures.matches(Platform.of("linux", "amd64").withOsFeatures(List.of("a")))).isTrue();
+    assertThat(withFeatures.matches(Platform.of("linux", "amd64").withOsFeatures(List.of("a"))))
+        .isTrue();
     assertThat(Platform.of("linux", "amd64").matches(withFeatures)).isFalse();
   }
 

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a {@link SpanDigester} on its own thread, so that SHA-256 of the compressed bytes runs on
  * one core while inflation runs on another. Calls are queued in order (the digester's results
- * depend only on call order) with back-pressure: a bounded queue and a fixed pool of buffers.
- * An optional tap receives every byte on the same thread, after the span digests.
+ * depend only on call order) with back-pressure: a bounded queue and a fixed pool of buffers. An
+ * optional tap receives every byte on the same thread, after the span digests.
  */
 final class AsyncSpanDigester implements AutoCloseable {
   private static final int BUFFERS = 32;
@@ -47,7 +47,7 @@ final class AsyncSpanDigester implements AutoCloseable {
 
   private void run(SpanDigester digester) {
     try {
-      for (;;) {
+      for (; ; ) {
         Object item = queue.take();
         if (item instanceof Chunk c) {
           digester.update(c.buf(), 0, c.len());
@@ -103,7 +103,7 @@ final class AsyncSpanDigester implements AutoCloseable {
 
   private <T> T take(BlockingQueue<T> q) throws ZtocException {
     try {
-      for (;;) {
+      for (; ; ) {
         T t = q.poll(1, TimeUnit.SECONDS);
         if (t != null) {
           return t;

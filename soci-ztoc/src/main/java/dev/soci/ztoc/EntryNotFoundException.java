@@ -1,6 +1,8 @@
 package dev.soci.ztoc;
 
-/** A file name was looked up in a TOC that has no such entry (or a link chain that ends nowhere). */
+/**
+ * A file name was looked up in a TOC that has no such entry (or a link chain that ends nowhere).
+ */
 public class EntryNotFoundException extends ZtocException {
   private static final long serialVersionUID = 1L;
 

@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /**
  * One entry of a zTOC's table of contents: a tar entry with the offset of its data in the
- * uncompressed tar stream. Names, link names and user/group names are kept as the raw bytes of
- * the tar (never normalized); the {@code String} accessors decode them as UTF-8 for display.
- * PAX records are kept sorted by key (unsigned byte order), one record per key. Immutable.
+ * uncompressed tar stream. Names, link names and user/group names are kept as the raw bytes of the
+ * tar (never normalized); the {@code String} accessors decode them as UTF-8 for display. PAX
+ * records are kept sorted by key (unsigned byte order), one record per key. Immutable.
  */
 public final class FileMetadata {
   private final byte[] name;
@@ -57,7 +57,8 @@ public final class FileMetadata {
     }
     boolean strictlyAscending = true;
     for (int i = 1; i < n && strictlyAscending; i++) {
-      strictlyAscending = Arrays.compareUnsigned(records.get(i - 1).keyBytes(), records.get(i).keyBytes()) < 0;
+      strictlyAscending =
+          Arrays.compareUnsigned(records.get(i - 1).keyBytes(), records.get(i).keyBytes()) < 0;
     }
     if (strictlyAscending) {
       return Collections.unmodifiableList(new ArrayList<>(records));
@@ -217,11 +218,19 @@ public final class FileMetadata {
       return false;
     }
     FileMetadata f = (FileMetadata) o;
-    return Arrays.equals(name, f.name) && type == f.type
-        && uncompressedOffset == f.uncompressedOffset && uncompressedSize == f.uncompressedSize
-        && Arrays.equals(linkName, f.linkName) && mode == f.mode && uid == f.uid && gid == f.gid
-        && Arrays.equals(userName, f.userName) && Arrays.equals(groupName, f.groupName)
-        && modTime.equals(f.modTime) && devMajor == f.devMajor && devMinor == f.devMinor
+    return Arrays.equals(name, f.name)
+        && type == f.type
+        && uncompressedOffset == f.uncompressedOffset
+        && uncompressedSize == f.uncompressedSize
+        && Arrays.equals(linkName, f.linkName)
+        && mode == f.mode
+        && uid == f.uid
+        && gid == f.gid
+        && Arrays.equals(userName, f.userName)
+        && Arrays.equals(groupName, f.groupName)
+        && modTime.equals(f.modTime)
+        && devMajor == f.devMajor
+        && devMinor == f.devMinor
         && paxRecords.equals(f.paxRecords);
   }
 
@@ -232,7 +241,13 @@ public final class FileMetadata {
 
   @Override
   public String toString() {
-    return type.wireName() + " " + name() + " @" + uncompressedOffset + "+" + uncompressedSize
+    return type.wireName()
+        + " "
+        + name()
+        + " @"
+        + uncompressedOffset
+        + "+"
+        + uncompressedSize
         + (linkName.length > 0 ? " -> " + linkName() : "");
   }
 

@@ -4,7 +4,9 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SHA-256 of each fixed-size span {@code [i * spanSize, (i + 1) * spanSize)} of a plain tar blob. */
+/**
+ * SHA-256 of each fixed-size span {@code [i * spanSize, (i + 1) * spanSize)} of a plain tar blob.
+ */
 final class FixedSpanDigester {
   private final long spanSize;
   private final MessageDigest md;

@@ -6,11 +6,11 @@ package dev.soci.ztoc;
  * followed, read or used to size an allocation; a violation is a {@link MalformedZtocException}
  * that names the field (as a path such as {@code toc.metadata[3].name}) and the byte offset.
  *
- * <p>Unlike the flatbuffers verifier it does not insist on alignment or on the NUL after a
- * string, because upstream's Go reader does not either. It does keep an expansion budget: a
- * hostile buffer can make many vector elements point at the same large object, so the total
- * number of bytes handed out (strings, byte vectors, vector slots, tables) is capped at a small
- * multiple of the buffer size.
+ * <p>Unlike the flatbuffers verifier it does not insist on alignment or on the NUL after a string,
+ * because upstream's Go reader does not either. It does keep an expansion budget: a hostile buffer
+ * can make many vector elements point at the same large object, so the total number of bytes handed
+ * out (strings, byte vectors, vector slots, tables) is capped at a small multiple of the buffer
+ * size.
  *
  * <p>Little-endian throughout. Not thread-safe (the budget is mutable state).
  */
@@ -29,7 +29,8 @@ final class FlatBufferReader {
   /** The root table: the uoffset at byte 0 points at it. */
   Table root(String name) throws MalformedZtocException {
     if (buf.length < SIZE_UOFFSET) {
-      throw fail(null, name, -1, 0, "the buffer is " + buf.length + " bytes, too short for a root offset");
+      throw fail(
+          null, name, -1, 0, "the buffer is " + buf.length + " bytes, too short for a root offset");
     }
     return table(follow(0, null, name, -1), null, name, -1);
   }
@@ -41,7 +42,10 @@ final class FlatBufferReader {
   }
 
   private int i32(int at) {
-    return (buf[at] & 0xFF) | (buf[at + 1] & 0xFF) << 8 | (buf[at + 2] & 0xFF) << 16 | buf[at + 3] << 24;
+    return (buf[at] & 0xFF)
+        | (buf[at + 1] & 0xFF) << 8
+        | (buf[at + 2] & 0xFF) << 16
+        | buf[at + 3] << 24;
   }
 
   private long u32(int at) {
@@ -60,17 +64,29 @@ final class FlatBufferReader {
   private int follow(int at, Table parent, String field, int index) throws MalformedZtocException {
     long target = at + u32(at);
     if (!inBounds(target, SIZE_UOFFSET)) {
-      throw fail(parent, field, index, at, "offset points to " + target + ", outside the " + buf.length
-          + "-byte buffer");
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "offset points to " + target + ", outside the " + buf.length + "-byte buffer");
     }
     return (int) target;
   }
 
-  private void spend(long cost, Table parent, String field, int index, int at) throws MalformedZtocException {
+  private void spend(long cost, Table parent, String field, int index, int at)
+      throws MalformedZtocException {
     budget -= cost;
     if (budget < 0) {
-      throw fail(parent, field, index, at, "the buffer refers to the same data too many times (it would expand"
-          + " far beyond its " + buf.length + " bytes)");
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "the buffer refers to the same data too many times (it would expand"
+              + " far beyond its "
+              + buf.length
+              + " bytes)");
     }
   }
 
@@ -78,24 +94,46 @@ final class FlatBufferReader {
     spend(TABLE_COST, parent, field, index, at);
     long vtable = (long) at - i32(at);
     if (!inBounds(vtable, 4)) {
-      throw fail(parent, field, index, at, "table's vtable offset points to " + vtable + ", outside the "
-          + buf.length + "-byte buffer");
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "table's vtable offset points to "
+              + vtable
+              + ", outside the "
+              + buf.length
+              + "-byte buffer");
     }
     int vtLen = u16((int) vtable);
     int objLen = u16((int) vtable + 2);
     if (vtLen < 4 || !inBounds(vtable, vtLen)) {
-      throw fail(parent, field, index, at, "table's vtable at " + vtable + " has an invalid length " + vtLen);
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "table's vtable at " + vtable + " has an invalid length " + vtLen);
     }
     if (objLen < 4 || !inBounds(at, objLen)) {
-      throw fail(parent, field, index, at, "table claims " + objLen + " bytes, which do not fit in the "
-          + buf.length + "-byte buffer");
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "table claims "
+              + objLen
+              + " bytes, which do not fit in the "
+              + buf.length
+              + "-byte buffer");
     }
     return new Table(at, (int) vtable, vtLen, objLen, parent, field, index);
   }
 
-  private static MalformedZtocException fail(Table parent, String field, int index, long at, String reason) {
-    return new MalformedZtocException("malformed zTOC: " + path(parent, field, index) + " at offset " + at
-        + ": " + reason);
+  private static MalformedZtocException fail(
+      Table parent, String field, int index, long at, String reason) {
+    return new MalformedZtocException(
+        "malformed zTOC: " + path(parent, field, index) + " at offset " + at + ": " + reason);
   }
 
   /** The path of a field, such as {@code ztoc.toc.metadata[3].name}; built only for messages. */
@@ -121,7 +159,8 @@ final class FlatBufferReader {
     private final String field;
     private final int index;
 
-    private Table(int pos, int vtable, int vtLen, int objLen, Table parent, String field, int index) {
+    private Table(
+        int pos, int vtable, int vtLen, int objLen, Table parent, String field, int index) {
       this.pos = pos;
       this.vtable = vtable;
       this.vtLen = vtLen;
@@ -152,8 +191,18 @@ final class FlatBufferReader {
         return -1;
       }
       if (off < 4 || off + width > objLen) {
-        throw fail(this, name, -1, pos, "field offset " + off + " (+" + width
-            + " bytes) is outside the table's " + objLen + " bytes");
+        throw fail(
+            this,
+            name,
+            -1,
+            pos,
+            "field offset "
+                + off
+                + " (+"
+                + width
+                + " bytes) is outside the table's "
+                + objLen
+                + " bytes");
       }
       return pos + off;
     }
@@ -188,10 +237,11 @@ final class FlatBufferReader {
     }
 
     /**
-     * A string field's raw bytes, or {@code null} when absent; a string longer than
-     * {@code maxLength} is refused before it is copied, naming {@code limit}.
+     * A string field's raw bytes, or {@code null} when absent; a string longer than {@code
+     * maxLength} is refused before it is copied, naming {@code limit}.
      */
-    byte[] getString(int slot, String name, int maxLength, String limit) throws MalformedZtocException {
+    byte[] getString(int slot, String name, int maxLength, String limit)
+        throws MalformedZtocException {
       int at = fieldPos(slot, SIZE_UOFFSET, name);
       if (at < 0) {
         return null;
@@ -199,8 +249,18 @@ final class FlatBufferReader {
       int str = follow(at, this, name, -1);
       long length = u32(str);
       if (length > maxLength) {
-        throw fail(this, name, -1, str, "is " + length + " bytes long, over the limit of " + maxLength
-            + " (ZtocLimits." + limit + ")");
+        throw fail(
+            this,
+            name,
+            -1,
+            str,
+            "is "
+                + length
+                + " bytes long, over the limit of "
+                + maxLength
+                + " (ZtocLimits."
+                + limit
+                + ")");
       }
       return bytesAt(str, this, name, -1);
     }
@@ -223,8 +283,18 @@ final class FlatBufferReader {
       int start = follow(at, this, name, -1);
       long length = u32(start);
       if (length * elementSize > buf.length - (start + (long) SIZE_UOFFSET)) {
-        throw fail(this, name, -1, start, "vector claims " + length + " elements of " + elementSize
-            + " bytes, more than the " + (buf.length - start - SIZE_UOFFSET) + " bytes left in the buffer");
+        throw fail(
+            this,
+            name,
+            -1,
+            start,
+            "vector claims "
+                + length
+                + " elements of "
+                + elementSize
+                + " bytes, more than the "
+                + (buf.length - start - SIZE_UOFFSET)
+                + " bytes left in the buffer");
       }
       spend(length * Math.max(elementSize, 1), this, name, -1, start);
       return new Vector(start + SIZE_UOFFSET, (int) length, this, name);
@@ -232,11 +302,20 @@ final class FlatBufferReader {
   }
 
   /** A length-prefixed byte sequence (string or {@code [ubyte]}) at {@code at}, copied. */
-  private byte[] bytesAt(int at, Table parent, String field, int index) throws MalformedZtocException {
+  private byte[] bytesAt(int at, Table parent, String field, int index)
+      throws MalformedZtocException {
     long length = u32(at);
     if (length > buf.length - (at + (long) SIZE_UOFFSET)) {
-      throw fail(parent, field, index, at, "claims " + length + " bytes, more than the "
-          + (buf.length - at - SIZE_UOFFSET) + " bytes left in the buffer");
+      throw fail(
+          parent,
+          field,
+          index,
+          at,
+          "claims "
+              + length
+              + " bytes, more than the "
+              + (buf.length - at - SIZE_UOFFSET)
+              + " bytes left in the buffer");
     }
     spend(length, parent, field, index, at);
     byte[] out = new byte[(int) length];

@@ -3,13 +3,13 @@ package dev.soci.ztoc;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Go {@code encoding/json} string encoding (Go 1.22 and later, HTML escaping on, as
- * {@code json.Marshal} does): the input bytes are decoded rune by rune with Go's
- * {@code utf8.DecodeRune}; every byte that does not start a valid UTF-8 sequence becomes the
- * escape of U+FFFD; the quote and the backslash are backslash-escaped; backspace, form feed,
- * newline, carriage return and tab use their short escapes and other control characters a
- * six-character escape with lowercase hex; the HTML characters less-than, greater-than and
- * ampersand are escaped the same way, and so are U+2028 and U+2029; everything else is copied.
+ * Go {@code encoding/json} string encoding (Go 1.22 and later, HTML escaping on, as {@code
+ * json.Marshal} does): the input bytes are decoded rune by rune with Go's {@code utf8.DecodeRune};
+ * every byte that does not start a valid UTF-8 sequence becomes the escape of U+FFFD; the quote and
+ * the backslash are backslash-escaped; backspace, form feed, newline, carriage return and tab use
+ * their short escapes and other control characters a six-character escape with lowercase hex; the
+ * HTML characters less-than, greater-than and ampersand are escaped the same way, and so are U+2028
+ * and U+2029; everything else is copied.
  */
 final class GoJson {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -108,11 +108,12 @@ final class GoJson {
 
   private static int decode(byte[] s, int i, int size) {
     int b0 = s[i] & 0xFF;
-    int cp = switch (size) {
-      case 2 -> b0 & 0x1F;
-      case 3 -> b0 & 0x0F;
-      default -> b0 & 0x07;
-    };
+    int cp =
+        switch (size) {
+          case 2 -> b0 & 0x1F;
+          case 3 -> b0 & 0x0F;
+          default -> b0 & 0x07;
+        };
     for (int k = 1; k < size; k++) {
       cp = cp << 6 | (s[i + k] & 0x3F);
     }

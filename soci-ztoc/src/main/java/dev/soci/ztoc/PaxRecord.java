@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One PAX extended-header record of a tar entry, kept as the raw bytes the tar held. A zTOC
- * stores every record of an entry (not only {@code SCHILY.xattr.*}) in its {@code xattrs}
- * vector. Immutable.
+ * One PAX extended-header record of a tar entry, kept as the raw bytes the tar held. A zTOC stores
+ * every record of an entry (not only {@code SCHILY.xattr.*}) in its {@code xattrs} vector.
+ * Immutable.
  */
 public final class PaxRecord {
   private final byte[] key;
@@ -30,7 +30,8 @@ public final class PaxRecord {
 
   /** Creates a record from UTF-8 strings. */
   public static PaxRecord of(String key, String value) {
-    return new PaxRecord(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    return new PaxRecord(
+        key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The raw key bytes (a copy). */
@@ -63,7 +64,8 @@ public final class PaxRecord {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PaxRecord && Arrays.equals(key, ((PaxRecord) o).key)
+    return o instanceof PaxRecord
+        && Arrays.equals(key, ((PaxRecord) o).key)
         && Arrays.equals(value, ((PaxRecord) o).value);
   }
 

@@ -9,11 +9,11 @@ import java.util.List;
  * Computes the SHA-256 of each span's compressed byte range while the layer streams past once.
  *
  * <p>The bytes arrive in order through {@link #update} (a tee on the decoder's input), slightly
- * ahead of where the decoder has decided spans begin: it reads at most {@code maxLookahead}
- * bytes ahead. A ring of recent bytes bridges that gap, so span ranges that overlap by one byte
- * (a checkpoint with {@code bits != 0} shares byte {@code in - 1} with the previous span) are
- * hashed exactly as upstream does, without a second read of the layer. Span starts may also
- * arrive ahead of the bytes (when decoding threads ran ahead): they wait until the bytes do.
+ * ahead of where the decoder has decided spans begin: it reads at most {@code maxLookahead} bytes
+ * ahead. A ring of recent bytes bridges that gap, so span ranges that overlap by one byte (a
+ * checkpoint with {@code bits != 0} shares byte {@code in - 1} with the previous span) are hashed
+ * exactly as upstream does, without a second read of the layer. Span starts may also arrive ahead
+ * of the bytes (when decoding threads ran ahead): they wait until the bytes do.
  */
 final class SpanDigester {
   private final byte[] ring;
@@ -23,6 +23,7 @@ final class SpanDigester {
   private long written;
   private long hashedTo;
   private boolean inSpan;
+
   /** Span starts not reached by the bytes yet: {start, previousEnd} pairs, in order. */
   private final ArrayDeque<long[]> pending = new ArrayDeque<>();
 
@@ -50,8 +51,8 @@ final class SpanDigester {
   }
 
   /**
-   * A new span starts at compressed offset {@code start}; the previous one (if any) ends at
-   * {@code previousEnd} (exclusive), which is {@code start} or {@code start + 1}.
+   * A new span starts at compressed offset {@code start}; the previous one (if any) ends at {@code
+   * previousEnd} (exclusive), which is {@code start} or {@code start + 1}.
    */
   void startSpan(long start, long previousEnd) {
     pending.add(new long[] {start, previousEnd});
@@ -82,7 +83,8 @@ final class SpanDigester {
     while (!pending.isEmpty()) {
       long[] s = pending.removeFirst();
       if (s[1] > written) {
-        throw new IllegalStateException("span start " + s[0] + " lies beyond the layer's " + written + " bytes");
+        throw new IllegalStateException(
+            "span start " + s[0] + " lies beyond the layer's " + written + " bytes");
       }
       startReachedSpan(s[0], s[1]);
     }

@@ -25,8 +25,8 @@ public class TarFormatException extends ZtocException {
    * @param offset offset in the uncompressed tar stream where the bad header or record starts
    * @param entryName name of the entry concerned, or {@code null} when not known
    * @param problem what is wrong, e.g. {@code "invalid tar header checksum"}
-   * @param detail what was expected and found, e.g. {@code "stored 0o1234, computed 0o1235"},
-   *     or {@code null}
+   * @param detail what was expected and found, e.g. {@code "stored 0o1234, computed 0o1235"}, or
+   *     {@code null}
    */
   public TarFormatException(long offset, String entryName, String problem, String detail) {
     super(message(offset, entryName, problem, detail));
@@ -37,8 +37,10 @@ public class TarFormatException extends ZtocException {
   private static String message(long offset, String entryName, String problem, String detail) {
     StringBuilder sb = new StringBuilder();
     if (entryName != null) {
-      String shown = entryName.length() > MAX_NAME_IN_MESSAGE
-          ? entryName.substring(0, MAX_NAME_IN_MESSAGE) + "..." : entryName;
+      String shown =
+          entryName.length() > MAX_NAME_IN_MESSAGE
+              ? entryName.substring(0, MAX_NAME_IN_MESSAGE) + "..."
+              : entryName;
       sb.append("tar entry \"").append(shown).append("\": ");
     }
     sb.append(problem).append(" at uncompressed offset ").append(offset);

@@ -6,17 +6,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * Checks that the tar header chain in front of a file's data describes the TOC entry it is read
- * for ({@code lazy-loading.md} section 6). The chain is the uncompressed bytes
- * {@code [Toc.headerOffset(entry), entry.uncompressedOffset())}; parsed with the same tar rules
- * as the TOC builder, they must yield exactly one entry, end exactly where the entry's data
- * starts, and agree with the TOC on the name, type, size, link name, mode, owner ids, device
- * numbers and PAX records. The modification time is not compared (its text depends on the zone
- * the zTOC was built in).
+ * Checks that the tar header chain in front of a file's data describes the TOC entry it is read for
+ * ({@code lazy-loading.md} section 6). The chain is the uncompressed bytes {@code
+ * [Toc.headerOffset(entry), entry.uncompressedOffset())}; parsed with the same tar rules as the TOC
+ * builder, they must yield exactly one entry, end exactly where the entry's data starts, and agree
+ * with the TOC on the name, type, size, link name, mode, owner ids, device numbers and PAX records.
+ * The modification time is not compared (its text depends on the zone the zTOC was built in).
  *
- * <p>Span digests bind a zTOC's spans to the layer's compressed bytes; this check binds its TOC
- * to the tar headers in those bytes, so an altered or foreign TOC cannot make a reader return
- * another file's bytes. Stateless and thread-safe.
+ * <p>Span digests bind a zTOC's spans to the layer's compressed bytes; this check binds its TOC to
+ * the tar headers in those bytes, so an altered or foreign TOC cannot make a reader return another
+ * file's bytes. Stateless and thread-safe.
  */
 public final class TarHeaderVerifier {
   private static final int SHOWN_NAME = 200;
@@ -31,7 +30,8 @@ public final class TarHeaderVerifier {
    * @param chain the uncompressed bytes {@code [headerOffset, entry.uncompressedOffset())}
    * @throws TocMismatchException if the bytes are not a tar header chain for {@code entry}
    */
-  public static void verify(FileMetadata entry, long headerOffset, byte[] chain) throws TocMismatchException {
+  public static void verify(FileMetadata entry, long headerOffset, byte[] chain)
+      throws TocMismatchException {
     verify(entry, headerOffset, chain, ZtocLimits.defaults());
   }
 
@@ -42,14 +42,27 @@ public final class TarHeaderVerifier {
   public static void verify(FileMetadata entry, long headerOffset, byte[] chain, ZtocLimits limits)
       throws TocMismatchException {
     if (headerOffset + chain.length != entry.uncompressedOffset()) {
-      throw mismatch(entry, headerOffset, "has " + chain.length + " bytes, which do not end where the entry's data starts ("
-          + entry.uncompressedOffset() + ")");
+      throw mismatch(
+          entry,
+          headerOffset,
+          "has "
+              + chain.length
+              + " bytes, which do not end where the entry's data starts ("
+              + entry.uncompressedOffset()
+              + ")");
     }
     if (chain.length == 0) {
-      throw mismatch(entry, headerOffset, "leaves no room for a tar header before the entry's data");
+      throw mismatch(
+          entry, headerOffset, "leaves no room for a tar header before the entry's data");
     }
-    TarTocParser parser = new TarTocParser(ZoneOffset.UTC, new TarLimits(2, limits.maxPaxRecordSize(),
-        limits.maxNameLength(), limits.maxTotalMetadataBytes()));
+    TarTocParser parser =
+        new TarTocParser(
+            ZoneOffset.UTC,
+            new TarLimits(
+                2,
+                limits.maxPaxRecordSize(),
+                limits.maxNameLength(),
+                limits.maxTotalMetadataBytes()));
     try {
       parser.write(chain, 0, chain.length);
     } catch (TarFormatException e) {
@@ -57,11 +70,22 @@ public final class TarHeaderVerifier {
     }
     List<FileMetadata> parsed = parser.entries();
     if (parsed.size() != 1 || parsed.get(0).uncompressedOffset() != chain.length) {
-      String found = parsed.isEmpty() ? "no entry"
-          : parsed.size() + " entries, the first " + describe(parsed.get(0)) + " with data at +"
-              + parsed.get(0).uncompressedOffset();
-      throw mismatch(entry, headerOffset, "holds " + found + " in " + chain.length
-          + " bytes, not exactly one header ending at the entry's data");
+      String found =
+          parsed.isEmpty()
+              ? "no entry"
+              : parsed.size()
+                  + " entries, the first "
+                  + describe(parsed.get(0))
+                  + " with data at +"
+                  + parsed.get(0).uncompressedOffset();
+      throw mismatch(
+          entry,
+          headerOffset,
+          "holds "
+              + found
+              + " in "
+              + chain.length
+              + " bytes, not exactly one header ending at the entry's data");
     }
     FileMetadata h = parsed.get(0);
     if (!h.hasName(entry.nameBytes())) {
@@ -69,7 +93,10 @@ public final class TarHeaderVerifier {
     }
     String field = firstDifference(h, entry);
     if (field != null) {
-      throw mismatch(entry, headerOffset, "is for " + describe(h) + ", which differs from the TOC entry in its " + field);
+      throw mismatch(
+          entry,
+          headerOffset,
+          "is for " + describe(h) + ", which differs from the TOC entry in its " + field);
     }
   }
 
@@ -84,7 +111,11 @@ public final class TarHeaderVerifier {
       return "link name (\"" + shown(h.linkName()) + "\" vs \"" + shown(t.linkName()) + "\")";
     }
     if (h.mode() != t.mode()) {
-      return "mode (0" + Long.toOctalString(h.mode()) + " vs 0" + Long.toOctalString(t.mode()) + ")";
+      return "mode (0"
+          + Long.toOctalString(h.mode())
+          + " vs 0"
+          + Long.toOctalString(t.mode())
+          + ")";
     }
     if (h.uid() != t.uid() || h.gid() != t.gid()) {
       return "owner (" + h.uid() + ":" + h.gid() + " vs " + t.uid() + ":" + t.gid() + ")";
@@ -98,13 +129,26 @@ public final class TarHeaderVerifier {
     return null;
   }
 
-  private static TocMismatchException mismatch(FileMetadata entry, long headerOffset, String detail) {
-    return new TocMismatchException(headerOffset, entry.name(), "zTOC does not belong to this layer: header at"
-        + " uncompressed offset " + headerOffset + " " + detail);
+  private static TocMismatchException mismatch(
+      FileMetadata entry, long headerOffset, String detail) {
+    return new TocMismatchException(
+        headerOffset,
+        entry.name(),
+        "zTOC does not belong to this layer: header at"
+            + " uncompressed offset "
+            + headerOffset
+            + " "
+            + detail);
   }
 
   private static String describe(FileMetadata f) {
-    return "\"" + shown(f.name()) + "\" (" + f.type().wireName() + ", " + f.uncompressedSize() + " bytes)";
+    return "\""
+        + shown(f.name())
+        + "\" ("
+        + f.type().wireName()
+        + ", "
+        + f.uncompressedSize()
+        + " bytes)";
   }
 
   private static String shown(String s) {

@@ -13,12 +13,12 @@ import java.util.Set;
 /**
  * The table of contents of a layer: its tar entries in the order given, with lookup by name.
  *
- * <p>{@link #find} matches the raw entry name exactly, like upstream's {@code GetMetadataEntry}
- * (a name that occurs twice finds its first entry). {@link #resolve} also follows links: like
- * upstream it first looks a link target up literally, but where that fails it does better for
- * symbolic links, resolving a relative target against the link's directory and an absolute one
- * against the layer root (lexically cleaned, so {@code ./a}, {@code /a} and {@code a/} all find
- * {@code a}); and it never loops.
+ * <p>{@link #find} matches the raw entry name exactly, like upstream's {@code GetMetadataEntry} (a
+ * name that occurs twice finds its first entry). {@link #resolve} also follows links: like upstream
+ * it first looks a link target up literally, but where that fails it does better for symbolic
+ * links, resolving a relative target against the link's directory and an absolute one against the
+ * layer root (lexically cleaned, so {@code ./a}, {@code /a} and {@code a/} all find {@code a}); and
+ * it never loops.
  *
  * <p>Immutable and thread-safe. The name indexes are built once, on first use.
  */
@@ -93,15 +93,15 @@ public final class Toc {
   }
 
   /**
-   * Where the tar header chain of {@code entry} starts in the uncompressed layer: upstream's
-   * {@code TarHeaderOffset} ({@code toc.md} section 8). It is 0 for the entry with the lowest
-   * offset, and for every other entry the end of the previous entry's data (in offset order)
-   * rounded up to 512 bytes. The bytes {@code [headerOffset, entry.uncompressedOffset())} hold
-   * the entry's header blocks, including PAX and GNU long-name headers, and must parse as that
-   * entry: {@link TarHeaderVerifier} checks it.
+   * Where the tar header chain of {@code entry} starts in the uncompressed layer: upstream's {@code
+   * TarHeaderOffset} ({@code toc.md} section 8). It is 0 for the entry with the lowest offset, and
+   * for every other entry the end of the previous entry's data (in offset order) rounded up to 512
+   * bytes. The bytes {@code [headerOffset, entry.uncompressedOffset())} hold the entry's header
+   * blocks, including PAX and GNU long-name headers, and must parse as that entry: {@link
+   * TarHeaderVerifier} checks it.
    *
-   * @throws IllegalArgumentException if {@code entry} is not one of this TOC's entries (the
-   *     same object, as returned by {@link #entries()}, {@link #find} or {@link #resolve})
+   * @throws IllegalArgumentException if {@code entry} is not one of this TOC's entries (the same
+   *     object, as returned by {@link #entries()}, {@link #find} or {@link #resolve})
    */
   public long headerOffset(FileMetadata entry) {
     Map<FileMetadata, Long> m = headerOffsets;
@@ -135,8 +135,8 @@ public final class Toc {
   }
 
   private static EntryNotFoundException notFound(byte[] rawName) {
-    return new EntryNotFoundException("file " + new String(rawName, StandardCharsets.UTF_8)
-        + " does not exist in metadata");
+    return new EntryNotFoundException(
+        "file " + new String(rawName, StandardCharsets.UTF_8) + " does not exist in metadata");
   }
 
   private Index index() {

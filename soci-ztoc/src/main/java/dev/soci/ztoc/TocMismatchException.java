@@ -4,8 +4,8 @@ package dev.soci.ztoc;
  * The tar header in front of a file's data does not describe the TOC entry being read: the zTOC
  * does not belong to this layer, or its TOC was altered. No byte of the file is returned.
  *
- * <p>Example message: {@code zTOC does not belong to this layer: header at uncompressed offset
- * 1024 names "etc/shadow" (reg, 812 bytes), TOC says "etc/passwd" (reg, 1204 bytes)}.
+ * <p>Example message: {@code zTOC does not belong to this layer: header at uncompressed offset 1024
+ * names "etc/shadow" (reg, 812 bytes), TOC says "etc/passwd" (reg, 1204 bytes)}.
  */
 public class TocMismatchException extends ZtocException {
   private static final long serialVersionUID = 1L;

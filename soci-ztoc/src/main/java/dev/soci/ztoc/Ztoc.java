@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A zTOC: the table of contents of one layer (its tar entries with their uncompressed offsets)
- * plus the checkpoints and span digests that let a reader decompress any span on its own.
+ * A zTOC: the table of contents of one layer (its tar entries with their uncompressed offsets) plus
+ * the checkpoints and span digests that let a reader decompress any span on its own.
  *
  * <p>Immutable and thread-safe. {@link #encode()} writes exactly the flatbuffers bytes upstream
  * soci writes for the same content; {@link #decode(byte[])} reads any zTOC upstream writes and
@@ -19,6 +19,7 @@ import java.util.Objects;
 public final class Ztoc {
   /** The only zTOC version that exists. */
   public static final String VERSION_0_9 = "0.9";
+
   /** The build tool identifier upstream's CLI writes. */
   public static final String DEFAULT_BUILD_TOOL_IDENTIFIER = "AWS SOCI CLI v0.2";
 
@@ -39,11 +40,13 @@ public final class Ztoc {
     this.compressedArchiveSize = b.compressedArchiveSize;
     this.uncompressedArchiveSize = b.uncompressedArchiveSize;
     this.toc = new Toc(b.files);
-    this.compressionAlgorithm = Objects.requireNonNull(b.compressionAlgorithm, "compressionAlgorithm");
+    this.compressionAlgorithm =
+        Objects.requireNonNull(b.compressionAlgorithm, "compressionAlgorithm");
     this.maxSpanId = b.maxSpanId;
     this.spanDigests = List.copyOf(b.spanDigests);
     this.checkpoints = b.checkpoints; // the builder copied it (or owns it)
-    this.zinfo = b.zinfo; // set instead of checkpoints by the builder: serialized only when encoding
+    this.zinfo =
+        b.zinfo; // set instead of checkpoints by the builder: serialized only when encoding
     if (checkpoints == null && zinfo == null) {
       throw new IllegalStateException("a zTOC needs checkpoints");
     }
@@ -54,7 +57,10 @@ public final class Ztoc {
     return new Builder();
   }
 
-  /** Decodes and validates a zTOC buffer, with the {@linkplain ZtocLimits#defaults() default limits}. */
+  /**
+   * Decodes and validates a zTOC buffer, with the {@linkplain ZtocLimits#defaults() default
+   * limits}.
+   */
   public static Ztoc decode(byte[] bytes) throws MalformedZtocException {
     return ZtocDecoder.decode(bytes, limitsOrDefault(null));
   }
@@ -75,8 +81,8 @@ public final class Ztoc {
   }
 
   /**
-   * Reads and decodes the zTOC file {@code path}; its size is checked against
-   * {@link ZtocLimits#maxZtocSize()} before it is read.
+   * Reads and decodes the zTOC file {@code path}; its size is checked against {@link
+   * ZtocLimits#maxZtocSize()} before it is read.
    *
    * @throws MalformedZtocException if the file is too large, malformed or exceeds a limit
    * @throws IOException if the file cannot be read
@@ -93,15 +99,16 @@ public final class Ztoc {
   }
 
   /**
-   * Reads a zTOC from {@code in} to its end (not closed here) and decodes it; reading stops with
-   * an error as soon as more than {@link ZtocLimits#maxZtocSize()} bytes arrive.
+   * Reads a zTOC from {@code in} to its end (not closed here) and decodes it; reading stops with an
+   * error as soon as more than {@link ZtocLimits#maxZtocSize()} bytes arrive.
    */
   public static Ztoc read(InputStream in, ZtocLimits limits) throws IOException {
     ZtocLimits l = limitsOrDefault(limits);
     return decode(readBounded(in, "the stream", l), l);
   }
 
-  private static byte[] readBounded(InputStream in, String what, ZtocLimits limits) throws IOException {
+  private static byte[] readBounded(InputStream in, String what, ZtocLimits limits)
+      throws IOException {
     byte[] bytes = in.readNBytes((int) Math.min(limits.maxZtocSize() + 1, Integer.MAX_VALUE - 8));
     if (bytes.length > limits.maxZtocSize()) {
       throw tooLarge(what, "more than " + limits.maxZtocSize() + " bytes", limits);
@@ -110,8 +117,14 @@ public final class Ztoc {
   }
 
   private static MalformedZtocException tooLarge(String what, String size, ZtocLimits limits) {
-    return new MalformedZtocException("zTOC " + what + " is " + size + ", over the limit of "
-        + limits.maxZtocSize() + " bytes (ZtocLimits.maxZtocSize)");
+    return new MalformedZtocException(
+        "zTOC "
+            + what
+            + " is "
+            + size
+            + ", over the limit of "
+            + limits.maxZtocSize()
+            + " bytes (ZtocLimits.maxZtocSize)");
   }
 
   private static ZtocLimits limitsOrDefault(ZtocLimits limits) {
@@ -235,8 +248,17 @@ public final class Ztoc {
 
   @Override
   public String toString() {
-    return "Ztoc[" + compressionAlgorithm.wireName() + ", " + toc.entries().size() + " files, "
-        + (maxSpanId + 1) + " spans, " + compressedArchiveSize + " -> " + uncompressedArchiveSize + " bytes]";
+    return "Ztoc["
+        + compressionAlgorithm.wireName()
+        + ", "
+        + toc.entries().size()
+        + " files, "
+        + (maxSpanId + 1)
+        + " spans, "
+        + compressedArchiveSize
+        + " -> "
+        + uncompressedArchiveSize
+        + " bytes]";
   }
 
   /** Assembles a {@link Ztoc} from its parts. Not thread-safe. */

@@ -24,14 +24,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds the zTOC of a layer in one pass: the layer is read once and inflated once, and the
- * table of contents, the checkpoints and the span digests all come from that pass. Accepts a
- * file or a stream (a layer arriving over the network); writes no temporary files; memory is
- * bounded by the decoder's buffers plus the zTOC being built.
+ * Builds the zTOC of a layer in one pass: the layer is read once and inflated once, and the table
+ * of contents, the checkpoints and the span digests all come from that pass. Accepts a file or a
+ * stream (a layer arriving over the network); writes no temporary files; memory is bounded by the
+ * decoder's buffers plus the zTOC being built.
  *
- * <p>Options are set fluently on an immutable instance; defaults are upstream's: span size
- * 4 MiB, build tool identifier {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}, compression
- * detected from the bytes, times formatted in UTC. Instances are immutable and thread-safe.
+ * <p>Options are set fluently on an immutable instance; defaults are upstream's: span size 4 MiB,
+ * build tool identifier {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}, compression detected from the
+ * bytes, times formatted in UTC. Instances are immutable and thread-safe.
  *
  * <pre>{@code
  * Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(1 << 20).build(Path.of("layer.tar.gz"));
@@ -50,8 +50,14 @@ public final class ZtocBuilder {
   private final ZtocLimits limits;
   private final int parallelism;
 
-  private ZtocBuilder(long spanSize, String buildToolIdentifier, CompressionAlgorithm compression,
-      ZoneId zone, ProgressListener progress, ZtocLimits limits, int parallelism) {
+  private ZtocBuilder(
+      long spanSize,
+      String buildToolIdentifier,
+      CompressionAlgorithm compression,
+      ZoneId zone,
+      ProgressListener progress,
+      ZtocLimits limits,
+      int parallelism) {
     this.spanSize = spanSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.compression = compression;
@@ -63,8 +69,14 @@ public final class ZtocBuilder {
 
   /** A builder with upstream's defaults. */
   public static ZtocBuilder withDefaults() {
-    return new ZtocBuilder(DEFAULT_SPAN_SIZE, Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, null, ZoneOffset.UTC,
-        ProgressListener.NONE, ZtocLimits.defaults(), Runtime.getRuntime().availableProcessors());
+    return new ZtocBuilder(
+        DEFAULT_SPAN_SIZE,
+        Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER,
+        null,
+        ZoneOffset.UTC,
+        ProgressListener.NONE,
+        ZtocLimits.defaults(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -76,17 +88,26 @@ public final class ZtocBuilder {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0, got " + spanSize);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits, parallelism);
+    return new ZtocBuilder(
+        spanSize, buildToolIdentifier, compression, zone, progress, limits, parallelism);
   }
 
   /** Sets the build tool identifier written into the zTOC. */
   public ZtocBuilder buildToolIdentifier(String id) {
-    return new ZtocBuilder(spanSize, Objects.requireNonNull(id, "id"), compression, zone, progress, limits, parallelism);
+    return new ZtocBuilder(
+        spanSize,
+        Objects.requireNonNull(id, "id"),
+        compression,
+        zone,
+        progress,
+        limits,
+        parallelism);
   }
 
   /** Fixes the layer's compression instead of detecting it from the first bytes. */
   public ZtocBuilder compression(CompressionAlgorithm algorithm) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, algorithm, zone, progress, limits, parallelism);
+    return new ZtocBuilder(
+        spanSize, buildToolIdentifier, algorithm, zone, progress, limits, parallelism);
   }
 
   /**
@@ -94,37 +115,57 @@ public final class ZtocBuilder {
    * machine's zone, so pass it to reproduce a zTOC built on a non-UTC host).
    */
   public ZtocBuilder zone(ZoneId zone) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, Objects.requireNonNull(zone), progress, limits, parallelism);
+    return new ZtocBuilder(
+        spanSize,
+        buildToolIdentifier,
+        compression,
+        Objects.requireNonNull(zone),
+        progress,
+        limits,
+        parallelism);
   }
 
   /** Sets a listener told about the bytes read so far. */
   public ZtocBuilder progress(ProgressListener listener) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, Objects.requireNonNull(listener), limits,
+    return new ZtocBuilder(
+        spanSize,
+        buildToolIdentifier,
+        compression,
+        zone,
+        Objects.requireNonNull(listener),
+        limits,
         parallelism);
   }
 
   /**
-   * Sets the resource limits the layer's tar stream is held to (default
-   * {@link ZtocLimits#defaults()}): entries, name and link name lengths, PAX and long-name
-   * payload sizes, total metadata. A layer beyond them fails with a {@link TarFormatException}.
+   * Sets the resource limits the layer's tar stream is held to (default {@link
+   * ZtocLimits#defaults()}): entries, name and link name lengths, PAX and long-name payload sizes,
+   * total metadata. A layer beyond them fails with a {@link TarFormatException}.
    */
   public ZtocBuilder limits(ZtocLimits limits) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress,
-        Objects.requireNonNull(limits, "limits"), parallelism);
+    return new ZtocBuilder(
+        spanSize,
+        buildToolIdentifier,
+        compression,
+        zone,
+        progress,
+        Objects.requireNonNull(limits, "limits"),
+        parallelism);
   }
 
   /**
-   * Sets how many threads inflate a gzip layer given as a file (default: the number of
-   * processors). With more than one, worker threads decode stretches of the layer ahead (see
-   * {@link SpeculativeDecoding}); the zTOC is the same byte for byte. Streams, small layers and
-   * heaps under {@value #PARALLEL_MIN_HEAP_MIB} MiB are inflated by one thread, and no more
-   * workers run than {@link SpeculativeDecoding#maxWorkers} allows for the heap.
+   * Sets how many threads inflate a gzip layer given as a file (default: the number of processors).
+   * With more than one, worker threads decode stretches of the layer ahead (see {@link
+   * SpeculativeDecoding}); the zTOC is the same byte for byte. Streams, small layers and heaps
+   * under {@value #PARALLEL_MIN_HEAP_MIB} MiB are inflated by one thread, and no more workers run
+   * than {@link SpeculativeDecoding#maxWorkers} allows for the heap.
    */
   public ZtocBuilder parallelism(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, zone, progress, limits, threads);
+    return new ZtocBuilder(
+        spanSize, buildToolIdentifier, compression, zone, progress, limits, threads);
   }
 
   /** The smallest maximum heap with which files are inflated by several threads. */
@@ -133,14 +174,19 @@ public final class ZtocBuilder {
   /** Worker threads for inflating {@code layer} in parallel: 0 to inflate it on one thread. */
   private int workers(Path layer, long size) {
     long heap = Runtime.getRuntime().maxMemory();
-    if (layer == null || size < 2L * SpeculativeDecoding.STRETCH_SIZE || heap < (long) PARALLEL_MIN_HEAP_MIB << 20) {
+    if (layer == null
+        || size < 2L * SpeculativeDecoding.STRETCH_SIZE
+        || heap < (long) PARALLEL_MIN_HEAP_MIB << 20) {
       return 0;
     }
     return Math.min(parallelism - 1, SpeculativeDecoding.maxWorkers(heap));
   }
 
   private TarLimits tarLimits() {
-    return new TarLimits(limits.maxEntries(), limits.maxPaxRecordSize(), limits.maxNameLength(),
+    return new TarLimits(
+        limits.maxEntries(),
+        limits.maxPaxRecordSize(),
+        limits.maxNameLength(),
         limits.maxTotalMetadataBytes());
   }
 
@@ -150,19 +196,24 @@ public final class ZtocBuilder {
   }
 
   /**
-   * Builds the zTOC of the layer blob at {@code layer} and writes every byte of the blob, in
-   * order, to {@code tap} as well, so that a caller can check the blob's digest without reading it
-   * a second time. For a gzip layer the tap runs on the thread that hashes spans, beside
-   * inflation. The tap ({@code null} for none) is not closed; an exception it throws fails the
-   * build.
+   * Builds the zTOC of the layer blob at {@code layer} and writes every byte of the blob, in order,
+   * to {@code tap} as well, so that a caller can check the blob's digest without reading it a
+   * second time. For a gzip layer the tap runs on the thread that hashes spans, beside inflation.
+   * The tap ({@code null} for none) is not closed; an exception it throws fails the build.
    */
   public Ztoc build(Path layer, OutputStream tap) throws IOException {
     long size = Files.size(layer);
     try (InputStream in = Files.newInputStream(layer)) {
       Ztoc z = build(in, size, layer, tap);
       if (z.compressedArchiveSize() != size) {
-        throw new ZtocException("layer " + layer + " changed while it was read (" + size + " bytes before, "
-            + z.compressedArchiveSize() + " read)");
+        throw new ZtocException(
+            "layer "
+                + layer
+                + " changed while it was read ("
+                + size
+                + " bytes before, "
+                + z.compressedArchiveSize()
+                + " read)");
       }
       return z;
     }
@@ -173,7 +224,8 @@ public final class ZtocBuilder {
     return build(layer, -1, null, null);
   }
 
-  private Ztoc build(InputStream layer, long knownSize, Path file, OutputStream tap) throws IOException {
+  private Ztoc build(InputStream layer, long knownSize, Path file, OutputStream tap)
+      throws IOException {
     BufferedInputStream in = new BufferedInputStream(layer, 1 << 16);
     CompressionAlgorithm algorithm = compression != null ? compression : detect(in);
     if (algorithm != CompressionAlgorithm.GZIP) {
@@ -195,29 +247,44 @@ public final class ZtocBuilder {
     if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
       return CompressionAlgorithm.GZIP;
     }
-    if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xb5
-        && (magic[2] & 0xFF) == 0x2f && (magic[3] & 0xFF) == 0xfd) {
-      throw new ZtocException("the layer is zstd-compressed; zTOCs exist only for gzip and uncompressed layers");
+    if (magic.length == 4
+        && (magic[0] & 0xFF) == 0x28
+        && (magic[1] & 0xFF) == 0xb5
+        && (magic[2] & 0xFF) == 0x2f
+        && (magic[3] & 0xFF) == 0xfd) {
+      throw new ZtocException(
+          "the layer is zstd-compressed; zTOCs exist only for gzip and uncompressed layers");
     }
     if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
-      throw new ZtocException("the layer is bzip2-compressed; zTOCs exist only for gzip and uncompressed layers");
+      throw new ZtocException(
+          "the layer is bzip2-compressed; zTOCs exist only for gzip and uncompressed layers");
     }
-    if (magic.length >= 4 && (magic[0] & 0xFF) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X') {
-      throw new ZtocException("the layer is xz-compressed; zTOCs exist only for gzip and uncompressed layers");
+    if (magic.length >= 4
+        && (magic[0] & 0xFF) == 0xfd
+        && magic[1] == '7'
+        && magic[2] == 'z'
+        && magic[3] == 'X') {
+      throw new ZtocException(
+          "the layer is xz-compressed; zTOCs exist only for gzip and uncompressed layers");
     }
     return CompressionAlgorithm.UNCOMPRESSED;
   }
 
-  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation, OutputStream tap)
+  private Ztoc buildGzip(
+      InputStream source, long knownSize, SpeculativeDecoding speculation, OutputStream tap)
       throws IOException {
-    try (AsyncSpanDigester digester = new AsyncSpanDigester(GzipDecoder.INPUT_BUFFER_SIZE,
-        GzipDecoder.INPUT_BUFFER_SIZE, tap)) {
+    try (AsyncSpanDigester digester =
+        new AsyncSpanDigester(GzipDecoder.INPUT_BUFFER_SIZE, GzipDecoder.INPUT_BUFFER_SIZE, tap)) {
       return buildGzip(source, knownSize, speculation, digester);
     }
   }
 
-  private Ztoc buildGzip(InputStream source, long knownSize, SpeculativeDecoding speculation,
-      AsyncSpanDigester digester) throws IOException {
+  private Ztoc buildGzip(
+      InputStream source,
+      long knownSize,
+      SpeculativeDecoding speculation,
+      AsyncSpanDigester digester)
+      throws IOException {
     TeeInputStream tee = new TeeInputStream(source, digester, progress, knownSize);
     TarTocParser tar = new TarTocParser(zone, tarLimits());
     List<Checkpoint> checkpoints = new ArrayList<>();
@@ -225,28 +292,29 @@ public final class ZtocBuilder {
     if (speculation != null) {
       decoder.speculate(speculation);
     }
-    decoder.decode(new GzipListener() {
-      private long last;
+    decoder.decode(
+        new GzipListener() {
+          private long last;
 
-      @Override
-      public void onData(byte[] buf, int off, int len) throws IOException {
-        if (!tar.isEndOfArchive()) {
-          tar.write(buf, off, len);
-        }
-      }
+          @Override
+          public void onData(byte[] buf, int off, int len) throws IOException {
+            if (!tar.isEndOfArchive()) {
+              tar.write(buf, off, len);
+            }
+          }
 
-      @Override
-      public void onBoundary(BlockBoundary b) throws IOException {
-        if (b.out() == 0 || b.out() - last > spanSize) {
-          byte[] window = new byte[Checkpoint.WINDOW_SIZE];
-          b.copyWindow(window, 0);
-          Checkpoint c = new Checkpoint(b.in(), b.out(), b.bits(), window);
-          checkpoints.add(c);
-          digester.startSpan(c.startCompressedOffset(), b.in());
-          last = b.out();
-        }
-      }
-    });
+          @Override
+          public void onBoundary(BlockBoundary b) throws IOException {
+            if (b.out() == 0 || b.out() - last > spanSize) {
+              byte[] window = new byte[Checkpoint.WINDOW_SIZE];
+              b.copyWindow(window, 0);
+              Checkpoint c = new Checkpoint(b.in(), b.out(), b.bits(), window);
+              checkpoints.add(c);
+              digester.startSpan(c.startCompressedOffset(), b.in());
+              last = b.out();
+            }
+          }
+        });
     TarToc toc = tar.finish();
     long size = tee.count();
     List<String> digests = digester.finish(size);
@@ -265,7 +333,8 @@ public final class ZtocBuilder {
 
   private Ztoc buildTar(InputStream source, long knownSize, OutputStream tap) throws IOException {
     if (spanSize <= 0) {
-      throw new IllegalArgumentException("span size must be > 0 for an uncompressed layer, got " + spanSize);
+      throw new IllegalArgumentException(
+          "span size must be > 0 for an uncompressed layer, got " + spanSize);
     }
     TarTocParser tar = new TarTocParser(zone, tarLimits());
     FixedSpanDigester digester = new FixedSpanDigester(spanSize);
@@ -304,7 +373,8 @@ public final class ZtocBuilder {
     private final long total;
     private long count;
 
-    TeeInputStream(InputStream in, AsyncSpanDigester digester, ProgressListener progress, long total) {
+    TeeInputStream(
+        InputStream in, AsyncSpanDigester digester, ProgressListener progress, long total) {
       super(in);
       this.digester = digester;
       this.progress = progress;

@@ -45,16 +45,16 @@ import java.util.List;
  *
  * <ul>
  *   <li>every offset and length is bounds-checked ({@link FlatBufferReader});
- *   <li>{@code toc} and {@code compression_info} are required; absent strings read as empty,
- *       absent scalars as 0 (absent {@code compression_algorithm} as gzip);
+ *   <li>{@code toc} and {@code compression_info} are required; absent strings read as empty, absent
+ *       scalars as 0 (absent {@code compression_algorithm} as gzip);
  *   <li>entries are sorted by uncompressed offset (stable) and checked with upstream's
- *       tar-header-offset rule: an entry may not start before the 512-aligned end of the
- *       previous one ("invalid toc entry");
+ *       tar-header-offset rule: an entry may not start before the 512-aligned end of the previous
+ *       one ("invalid toc entry");
  *   <li>unknown entry types and compression algorithms are rejected;
- *   <li>added here: offsets and sizes are non-negative and inside
- *       {@code uncompressed_archive_size}; there are exactly {@code max_span_id + 1} span digests,
- *       each {@code sha256:} and 64 lowercase hex digits; the checkpoints blob parses and has
- *       {@code max_span_id + 1} spans.
+ *   <li>added here: offsets and sizes are non-negative and inside {@code
+ *       uncompressed_archive_size}; there are exactly {@code max_span_id + 1} span digests, each
+ *       {@code sha256:} and 64 lowercase hex digits; the checkpoints blob parses and has {@code
+ *       max_span_id + 1} spans.
  * </ul>
  *
  * <p>Text fields ({@code version}, {@code build_tool_identifier}, {@code mod_time}, span digests)
@@ -86,25 +86,32 @@ final class ZtocDecoder {
   }
 
   /**
-   * Decodes; with {@code checkConsistency == false} only the flatbuffer structure, entry types,
-   * the algorithm and the entry order rule are checked (span digests, the checkpoints blob and
-   * sizes are taken as they are). For tests of the flatbuffer layer alone.
+   * Decodes; with {@code checkConsistency == false} only the flatbuffer structure, entry types, the
+   * algorithm and the entry order rule are checked (span digests, the checkpoints blob and sizes
+   * are taken as they are). For tests of the flatbuffer layer alone.
    */
-  static Ztoc decode(byte[] bytes, boolean checkConsistency, ZtocLimits limits) throws MalformedZtocException {
+  static Ztoc decode(byte[] bytes, boolean checkConsistency, ZtocLimits limits)
+      throws MalformedZtocException {
     if (bytes == null) {
       throw new MalformedZtocException("malformed zTOC: no bytes");
     }
     if (bytes.length > limits.maxZtocSize()) {
-      throw new MalformedZtocException("zTOC of " + bytes.length + " bytes is over the limit of "
-          + limits.maxZtocSize() + " bytes (ZtocLimits.maxZtocSize)");
+      throw new MalformedZtocException(
+          "zTOC of "
+              + bytes.length
+              + " bytes is over the limit of "
+              + limits.maxZtocSize()
+              + " bytes (ZtocLimits.maxZtocSize)");
     }
     FlatBufferReader reader = new FlatBufferReader(bytes);
     Table root = reader.root("ztoc");
     Ztoc.Builder b = Ztoc.builder();
     b.version(text(root.getString(ZTOC_VERSION, "version")));
-    b.buildToolIdentifier(text(root.getString(ZTOC_BUILD_TOOL_IDENTIFIER, "build_tool_identifier")));
+    b.buildToolIdentifier(
+        text(root.getString(ZTOC_BUILD_TOOL_IDENTIFIER, "build_tool_identifier")));
     long compressedSize = root.getLong(ZTOC_COMPRESSED_ARCHIVE_SIZE, "compressed_archive_size", 0);
-    long uncompressedSize = root.getLong(ZTOC_UNCOMPRESSED_ARCHIVE_SIZE, "uncompressed_archive_size", 0);
+    long uncompressedSize =
+        root.getLong(ZTOC_UNCOMPRESSED_ARCHIVE_SIZE, "uncompressed_archive_size", 0);
     b.compressedArchiveSize(compressedSize);
     b.uncompressedArchiveSize(uncompressedSize);
 
@@ -114,19 +121,23 @@ final class ZtocDecoder {
     }
     Table ci = root.getTable(ZTOC_COMPRESSION_INFO, "compression_info");
     if (ci == null) {
-      throw new MalformedZtocException("malformed zTOC: the required field ztoc.compression_info is absent");
+      throw new MalformedZtocException(
+          "malformed zTOC: the required field ztoc.compression_info is absent");
     }
     List<FileMetadata> files = readFiles(toc, limits);
     files.sort(Comparator.comparingLong(FileMetadata::uncompressedOffset)); // stable
     checkEntries(files, uncompressedSize, checkConsistency);
     b.files(files);
 
-    int algorithmValue = ci.getByte(CI_COMPRESSION_ALGORITHM, "compression_algorithm",
-        CI_COMPRESSION_ALGORITHM_DEFAULT);
+    int algorithmValue =
+        ci.getByte(
+            CI_COMPRESSION_ALGORITHM, "compression_algorithm", CI_COMPRESSION_ALGORITHM_DEFAULT);
     CompressionAlgorithm algorithm = CompressionAlgorithm.fromWireValue(algorithmValue);
     if (algorithm == null) {
-      throw new MalformedZtocException("malformed zTOC: ztoc.compression_info.compression_algorithm is "
-          + algorithmValue + "; only 1 (gzip) and 2 (uncompressed) exist");
+      throw new MalformedZtocException(
+          "malformed zTOC: ztoc.compression_info.compression_algorithm is "
+              + algorithmValue
+              + "; only 1 (gzip) and 2 (uncompressed) exist");
     }
     b.compressionAlgorithm(algorithm);
     int maxSpanId = ci.getInt(CI_MAX_SPAN_ID, "max_span_id", 0);
@@ -135,15 +146,25 @@ final class ZtocDecoder {
     Vector digestVector = ci.getVector(CI_SPAN_DIGESTS, "span_digests", OFFSET_SIZE);
     int digestCount = digestVector == null ? 0 : digestVector.length();
     if (checkConsistency && (long) digestCount != (long) maxSpanId + 1) {
-      throw new MalformedZtocException("malformed zTOC: ztoc.compression_info has " + digestCount
-          + " span digests but max_span_id " + maxSpanId + " means " + ((long) maxSpanId + 1) + " spans");
+      throw new MalformedZtocException(
+          "malformed zTOC: ztoc.compression_info has "
+              + digestCount
+              + " span digests but max_span_id "
+              + maxSpanId
+              + " means "
+              + ((long) maxSpanId + 1)
+              + " spans");
     }
     List<String> digests = new ArrayList<>(digestCount);
     for (int i = 0; i < digestCount; i++) {
       String d = text(digestVector.stringAt(i));
       if (checkConsistency && !isSha256Digest(d)) {
-        throw new MalformedZtocException("malformed zTOC: ztoc.compression_info.span_digests[" + i + "] \""
-            + d + "\" is not sha256: followed by 64 lowercase hex digits");
+        throw new MalformedZtocException(
+            "malformed zTOC: ztoc.compression_info.span_digests["
+                + i
+                + "] \""
+                + d
+                + "\" is not sha256: followed by 64 lowercase hex digits");
       }
       digests.add(d);
     }
@@ -159,11 +180,16 @@ final class ZtocDecoder {
       try {
         zinfo = Zinfo.parse(algorithm, checkpoints);
       } catch (MalformedZtocException e) {
-        throw new MalformedZtocException("malformed zTOC: ztoc.compression_info.checkpoints: " + e.getMessage(), e);
+        throw new MalformedZtocException(
+            "malformed zTOC: ztoc.compression_info.checkpoints: " + e.getMessage(), e);
       }
       if (zinfo.maxSpanId() != maxSpanId) {
-        throw new MalformedZtocException("malformed zTOC: ztoc.compression_info.max_span_id is " + maxSpanId
-            + " but the checkpoints blob holds " + ((long) zinfo.maxSpanId() + 1) + " spans");
+        throw new MalformedZtocException(
+            "malformed zTOC: ztoc.compression_info.max_span_id is "
+                + maxSpanId
+                + " but the checkpoints blob holds "
+                + ((long) zinfo.maxSpanId() + 1)
+                + " spans");
       }
       checkSizes(zinfo, algorithm, compressedSize, uncompressedSize);
       ztoc.cacheZinfo(zinfo);
@@ -171,12 +197,17 @@ final class ZtocDecoder {
     return ztoc;
   }
 
-  private static List<FileMetadata> readFiles(Table toc, ZtocLimits limits) throws MalformedZtocException {
+  private static List<FileMetadata> readFiles(Table toc, ZtocLimits limits)
+      throws MalformedZtocException {
     Vector metadata = toc.getVector(TOC_METADATA, "metadata", OFFSET_SIZE);
     int n = metadata == null ? 0 : metadata.length();
     if (n > limits.maxEntries()) {
-      throw new MalformedZtocException("zTOC has " + n + " TOC entries, over the limit of " + limits.maxEntries()
-          + " (ZtocLimits.maxEntries)");
+      throw new MalformedZtocException(
+          "zTOC has "
+              + n
+              + " TOC entries, over the limit of "
+              + limits.maxEntries()
+              + " (ZtocLimits.maxEntries)");
     }
     List<FileMetadata> files = new ArrayList<>(n);
     long[] metadataBytes = new long[1];
@@ -186,21 +217,28 @@ final class ZtocDecoder {
     return files;
   }
 
-
-  private static FileMetadata readFile(Table t, ZtocLimits limits, long[] metadataBytes) throws MalformedZtocException {
+  private static FileMetadata readFile(Table t, ZtocLimits limits, long[] metadataBytes)
+      throws MalformedZtocException {
     FileMetadata.Builder f = FileMetadata.builder();
     byte[] name = orEmpty(t.getString(FM_NAME, "name", limits.maxNameLength(), "maxNameLength"));
     f.nameBytes(name);
     byte[] typeBytes = orEmpty(t.getString(FM_TYPE, "type"));
     EntryType type = EntryType.fromWireName(new String(typeBytes, StandardCharsets.ISO_8859_1));
     if (type == null) {
-      throw new MalformedZtocException("malformed zTOC: " + t.path() + " (" + display(name) + ") has unknown type \""
-          + new String(typeBytes, StandardCharsets.UTF_8) + "\"");
+      throw new MalformedZtocException(
+          "malformed zTOC: "
+              + t.path()
+              + " ("
+              + display(name)
+              + ") has unknown type \""
+              + new String(typeBytes, StandardCharsets.UTF_8)
+              + "\"");
     }
     f.type(type);
     f.uncompressedOffset(t.getLong(FM_UNCOMPRESSED_OFFSET, "uncompressed_offset", 0));
     f.uncompressedSize(t.getLong(FM_UNCOMPRESSED_SIZE, "uncompressed_size", 0));
-    byte[] linkName = orEmpty(t.getString(FM_LINKNAME, "linkname", limits.maxNameLength(), "maxNameLength"));
+    byte[] linkName =
+        orEmpty(t.getString(FM_LINKNAME, "linkname", limits.maxNameLength(), "maxNameLength"));
     f.linkNameBytes(linkName);
     long bytes = (long) name.length + linkName.length;
     f.mode(t.getLong(FM_MODE, "mode", 0));
@@ -219,8 +257,11 @@ final class ZtocDecoder {
       List<PaxRecord> records = new ArrayList<>(xattrs.length());
       for (int k = 0; k < xattrs.length(); k++) {
         Table x = xattrs.tableAt(k);
-        byte[] key = orEmpty(x.getString(XATTR_KEY, "key", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
-        byte[] value = orEmpty(x.getString(XATTR_VALUE, "value", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
+        byte[] key =
+            orEmpty(x.getString(XATTR_KEY, "key", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
+        byte[] value =
+            orEmpty(
+                x.getString(XATTR_VALUE, "value", limits.maxPaxRecordSize(), "maxPaxRecordSize"));
         bytes += key.length + value.length + 64;
         records.add(PaxRecord.ofOwned(key, value));
       }
@@ -228,8 +269,12 @@ final class ZtocDecoder {
     }
     metadataBytes[0] += bytes;
     if (metadataBytes[0] > limits.maxTotalMetadataBytes()) {
-      throw new MalformedZtocException("zTOC entries up to " + t.path() + " hold more than "
-          + limits.maxTotalMetadataBytes() + " bytes of names and PAX records (ZtocLimits.maxTotalMetadataBytes)");
+      throw new MalformedZtocException(
+          "zTOC entries up to "
+              + t.path()
+              + " hold more than "
+              + limits.maxTotalMetadataBytes()
+              + " bytes of names and PAX records (ZtocLimits.maxTotalMetadataBytes)");
     }
     return f.build();
   }
@@ -243,57 +288,108 @@ final class ZtocDecoder {
       long offset = f.uncompressedOffset();
       long size = f.uncompressedSize();
       if (offset < 0 || size < 0) {
-        throw new MalformedZtocException("invalid toc entry " + display(f.nameBytes()) + ": negative offset "
-            + offset + " or size " + size);
+        throw new MalformedZtocException(
+            "invalid toc entry "
+                + display(f.nameBytes())
+                + ": negative offset "
+                + offset
+                + " or size "
+                + size);
       }
       if (next > offset) {
-        throw new MalformedZtocException("invalid toc entry " + display(f.nameBytes()) + ": its data at offset "
-            + offset + " starts before the end of the previous entry's data (" + next + ")");
+        throw new MalformedZtocException(
+            "invalid toc entry "
+                + display(f.nameBytes())
+                + ": its data at offset "
+                + offset
+                + " starts before the end of the previous entry's data ("
+                + next
+                + ")");
       }
       if (size > Long.MAX_VALUE - TAR_BLOCK - offset) {
-        throw new MalformedZtocException("invalid toc entry " + display(f.nameBytes()) + ": offset " + offset
-            + " plus size " + size + " overflows");
+        throw new MalformedZtocException(
+            "invalid toc entry "
+                + display(f.nameBytes())
+                + ": offset "
+                + offset
+                + " plus size "
+                + size
+                + " overflows");
       }
       if (checkRanges && offset + size > archiveSize) {
-        throw new MalformedZtocException("invalid toc entry " + display(f.nameBytes()) + ": data ["
-            + offset + ", " + (offset + size) + ") ends beyond uncompressed_archive_size " + archiveSize);
+        throw new MalformedZtocException(
+            "invalid toc entry "
+                + display(f.nameBytes())
+                + ": data ["
+                + offset
+                + ", "
+                + (offset + size)
+                + ") ends beyond uncompressed_archive_size "
+                + archiveSize);
       }
       next = (offset + size + TAR_BLOCK - 1) & -TAR_BLOCK;
     }
   }
 
   /**
-   * Sizes and checkpoints that no layer can have: negative sizes, a checkpoint beyond the blob,
-   * an uncompressed size deflate cannot reach from the compressed size, or a plain tar whose
-   * archive is larger than its blob.
+   * Sizes and checkpoints that no layer can have: negative sizes, a checkpoint beyond the blob, an
+   * uncompressed size deflate cannot reach from the compressed size, or a plain tar whose archive
+   * is larger than its blob.
    */
-  private static void checkSizes(Zinfo zinfo, CompressionAlgorithm algorithm, long compressedSize,
-      long uncompressedSize) throws MalformedZtocException {
+  private static void checkSizes(
+      Zinfo zinfo, CompressionAlgorithm algorithm, long compressedSize, long uncompressedSize)
+      throws MalformedZtocException {
     if (compressedSize < 0 || uncompressedSize < 0) {
-      throw new MalformedZtocException("malformed zTOC: negative compressed_archive_size " + compressedSize
-          + " or uncompressed_archive_size " + uncompressedSize);
+      throw new MalformedZtocException(
+          "malformed zTOC: negative compressed_archive_size "
+              + compressedSize
+              + " or uncompressed_archive_size "
+              + uncompressedSize);
     }
     if (zinfo instanceof GzipZinfo g) {
       int max = g.maxSpanId();
       for (int i = 0; i <= max; i++) {
         Checkpoint c = g.checkpoint(i);
         if (c.out() / MAX_DEFLATE_RATIO > c.in()) {
-          throw new MalformedZtocException("malformed zTOC: checkpoint " + i + " claims uncompressed offset " + c.out()
-              + " after only " + c.in() + " compressed bytes (deflate expands at most " + MAX_DEFLATE_RATIO + " times)");
+          throw new MalformedZtocException(
+              "malformed zTOC: checkpoint "
+                  + i
+                  + " claims uncompressed offset "
+                  + c.out()
+                  + " after only "
+                  + c.in()
+                  + " compressed bytes (deflate expands at most "
+                  + MAX_DEFLATE_RATIO
+                  + " times)");
         }
       }
       if (max >= 0 && g.checkpoint(max).in() > compressedSize) {
-        throw new MalformedZtocException("malformed zTOC: checkpoint " + max + " is at compressed offset "
-            + g.checkpoint(max).in() + ", beyond the " + compressedSize + "-byte blob (compressed_archive_size)");
+        throw new MalformedZtocException(
+            "malformed zTOC: checkpoint "
+                + max
+                + " is at compressed offset "
+                + g.checkpoint(max).in()
+                + ", beyond the "
+                + compressedSize
+                + "-byte blob (compressed_archive_size)");
       }
       if (uncompressedSize / MAX_DEFLATE_RATIO > compressedSize) {
-        throw new MalformedZtocException("malformed zTOC: uncompressed_archive_size " + uncompressedSize
-            + " is impossible for a " + compressedSize + "-byte gzip blob (deflate expands at most "
-            + MAX_DEFLATE_RATIO + " times)");
+        throw new MalformedZtocException(
+            "malformed zTOC: uncompressed_archive_size "
+                + uncompressedSize
+                + " is impossible for a "
+                + compressedSize
+                + "-byte gzip blob (deflate expands at most "
+                + MAX_DEFLATE_RATIO
+                + " times)");
       }
     } else if (uncompressedSize > compressedSize) {
-      throw new MalformedZtocException("malformed zTOC: uncompressed_archive_size " + uncompressedSize
-          + " is larger than the " + compressedSize + "-byte uncompressed blob");
+      throw new MalformedZtocException(
+          "malformed zTOC: uncompressed_archive_size "
+              + uncompressedSize
+              + " is larger than the "
+              + compressedSize
+              + "-byte uncompressed blob");
     }
   }
 

@@ -1,17 +1,16 @@
 package dev.soci.ztoc;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import dev.soci.ztoc.zinfo.Zinfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import dev.soci.ztoc.zinfo.Zinfo;
 import java.util.List;
 
 /**
- * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes
- * ({@code ztoc/ztoc_marshaler.go}). Objects are created in upstream's order and tables are
- * filled field by field in upstream's order, because both decide the layout (spec
- * {@code ztoc.md} sections 3 and 4). Never use flatc's {@code createX(...)} helpers here: they add
- * fields sorted by size.
+ * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes ({@code
+ * ztoc/ztoc_marshaler.go}). Objects are created in upstream's order and tables are filled field by
+ * field in upstream's order, because both decide the layout (spec {@code ztoc.md} sections 3 and
+ * 4). Never use flatc's {@code createX(...)} helpers here: they add fields sorted by size.
  */
 final class ZtocEncoder {
   // Slots of table Ztoc.
@@ -31,8 +30,10 @@ final class ZtocEncoder {
   static final int CI_SPAN_DIGESTS = 2;
   static final int CI_CHECKPOINTS = 3;
   static final int CI_FIELDS = 4;
+
   /** The schema default of {@code compression_algorithm} ({@code Gzip}). */
   static final byte CI_COMPRESSION_ALGORITHM_DEFAULT = 1;
+
   // Slots of table FileMetadata.
   static final int FM_NAME = 0;
   static final int FM_TYPE = 1;
@@ -96,7 +97,9 @@ final class ZtocEncoder {
     b.addInt(CI_MAX_SPAN_ID, ztoc.maxSpanId(), 0);
     b.addOffset(CI_SPAN_DIGESTS, digestVector, 0);
     b.addOffset(CI_CHECKPOINTS, checkpoints, 0);
-    b.addByte(CI_COMPRESSION_ALGORITHM, (byte) ztoc.compressionAlgorithm().wireValue(),
+    b.addByte(
+        CI_COMPRESSION_ALGORITHM,
+        (byte) ztoc.compressionAlgorithm().wireValue(),
         CI_COMPRESSION_ALGORITHM_DEFAULT);
     int compressionInfo = b.endTable();
 
@@ -182,11 +185,20 @@ final class ZtocEncoder {
   }
 
   private static int estimateSize(Ztoc ztoc) {
-    long size = 256L + ztoc.checkpointsSize() + 80L * ztoc.spanDigests().size()
-        + ztoc.version().length() * 4L + ztoc.buildToolIdentifier().length() * 4L;
+    long size =
+        256L
+            + ztoc.checkpointsSize()
+            + 80L * ztoc.spanDigests().size()
+            + ztoc.version().length() * 4L
+            + ztoc.buildToolIdentifier().length() * 4L;
     for (FileMetadata f : ztoc.toc().entries()) {
-      size += 160 + f.nameBytes().length + f.linkNameBytes().length + f.userNameBytes().length
-          + f.groupNameBytes().length + f.modTime().length();
+      size +=
+          160
+              + f.nameBytes().length
+              + f.linkNameBytes().length
+              + f.userNameBytes().length
+              + f.groupNameBytes().length
+              + f.modTime().length();
       for (PaxRecord r : f.paxRecords()) {
         size += 40 + r.keyBytes().length + r.valueBytes().length;
       }

@@ -3,8 +3,8 @@ package dev.soci.ztoc;
 import java.io.IOException;
 
 /**
- * Base of every failure raised by soci-ztoc while reading or writing layers, checkpoints and
- * zTOCs. Subclasses carry the coordinates of the failure (an offset, a span, an entry name).
+ * Base of every failure raised by soci-ztoc while reading or writing layers, checkpoints and zTOCs.
+ * Subclasses carry the coordinates of the failure (an offset, a span, an entry name).
  */
 public class ZtocException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -8,14 +8,14 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What {@code soci ztoc info} reports about a zTOC, and the exact JSON it prints (Go
- * {@code json.MarshalIndent} with a two-space indent, then a newline; spec {@code cli.md}).
+ * What {@code soci ztoc info} reports about a zTOC, and the exact JSON it prints (Go {@code
+ * json.MarshalIndent} with a two-space indent, then a newline; spec {@code cli.md}).
  *
- * <p>Spans follow upstream's {@code UncompressedOffsetToSpanID}: for gzip the last checkpoint
- * at or before the offset (clamped to the last span); for uncompressed layers the plain
- * division {@code offset / span_size}, <em>not</em> clamped, so a file that ends at the end of the
- * last span reports {@code end_span = num_spans}. {@code end_span} uses the exclusive end offset
- * {@code offset + size}.
+ * <p>Spans follow upstream's {@code UncompressedOffsetToSpanID}: for gzip the last checkpoint at or
+ * before the offset (clamped to the last span); for uncompressed layers the plain division {@code
+ * offset / span_size}, <em>not</em> clamped, so a file that ends at the end of the last span
+ * reports {@code end_span = num_spans}. {@code end_span} uses the exclusive end offset {@code
+ * offset + size}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -63,7 +63,8 @@ public final class ZtocInfo {
       }
       spans.add(new FileSpans(f, start, end));
     }
-    return new ZtocInfo(ztoc, ztocSize, zinfo.spanSize(), Collections.unmodifiableList(spans), multi);
+    return new ZtocInfo(
+        ztoc, ztocSize, zinfo.spanSize(), Collections.unmodifiableList(spans), multi);
   }
 
   /** Upstream's {@code UncompressedOffsetToSpanID}, unclamped for uncompressed layers. */

@@ -44,11 +44,13 @@ class GoJsonTest {
   @Test
   void everyInvalidByteBecomesOneReplacementEscape() {
     assertThat(json(bytes('a', 0xFF, 'b'))).isEqualTo("\"a\\ufffdb\"");
-    assertThat(json(bytes(0xE2, 0x82, 'x'))).isEqualTo("\"\\ufffd\\ufffdx\""); // truncated 3-byte sequence
+    assertThat(json(bytes(0xE2, 0x82, 'x')))
+        .isEqualTo("\"\\ufffd\\ufffdx\""); // truncated 3-byte sequence
     assertThat(json(bytes(0xE2, 0x82))).isEqualTo("\"\\ufffd\\ufffd\"");
     assertThat(json(bytes(0xC0, 0x80))).isEqualTo("\"\\ufffd\\ufffd\""); // overlong NUL
     assertThat(json(bytes(0xED, 0xA0, 0x80))).isEqualTo("\"\\ufffd\\ufffd\\ufffd\""); // surrogate
-    assertThat(json(bytes(0xF4, 0x90, 0x80, 0x80))).isEqualTo("\"\\ufffd\\ufffd\\ufffd\\ufffd\""); // > U+10FFFF
+    assertThat(json(bytes(0xF4, 0x90, 0x80, 0x80)))
+        .isEqualTo("\"\\ufffd\\ufffd\\ufffd\\ufffd\""); // > U+10FFFF
     assertThat(json(bytes(0xE0, 0x9F, 0xBF))).isEqualTo("\"\\ufffd\\ufffd\\ufffd\""); // overlong
     assertThat(json(bytes(0xF0, 0x9F, 0x98, 0x80))).isEqualTo("\"😀\"");
     assertThat(json(bytes(0xE9))).isEqualTo("\"\\ufffd\""); // Latin-1 é
@@ -57,12 +59,23 @@ class GoJsonTest {
   @Test
   void infoJsonShape() throws Exception {
     byte[] name = bytes('<', 0xFF, '"');
-    FileMetadata f = FileMetadata.builder().name(name).uncompressedOffset(512).uncompressedSize(3).build();
-    Ztoc ztoc = Ztoc.builder().buildToolIdentifier("t&t").files(List.of(f))
-        .checkpoints(dev.soci.ztoc.zinfo.GzipZinfo.of(1024, List.of(new dev.soci.ztoc.zinfo.Checkpoint(10, 0, 0,
-            new byte[dev.soci.ztoc.zinfo.Checkpoint.WINDOW_SIZE]))).toBytes())
-        .build();
-    assertThat(ZtocInfo.of(ztoc, 77).toJson()).isEqualTo("""
+    FileMetadata f =
+        FileMetadata.builder().name(name).uncompressedOffset(512).uncompressedSize(3).build();
+    Ztoc ztoc =
+        Ztoc.builder()
+            .buildToolIdentifier("t&t")
+            .files(List.of(f))
+            .checkpoints(
+                dev.soci.ztoc.zinfo.GzipZinfo.of(
+                        1024,
+                        List.of(
+                            new dev.soci.ztoc.zinfo.Checkpoint(
+                                10, 0, 0, new byte[dev.soci.ztoc.zinfo.Checkpoint.WINDOW_SIZE])))
+                    .toBytes())
+            .build();
+    assertThat(ZtocInfo.of(ztoc, 77).toJson())
+        .isEqualTo(
+            """
         {
           "version": "0.9",
           "build_tool": "t\\u0026t",

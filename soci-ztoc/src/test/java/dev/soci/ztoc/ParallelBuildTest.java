@@ -38,18 +38,20 @@ class ParallelBuildTest {
       }
     }
     layer = tmp.resolve("layer.tar.gz");
-    try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(layer), 1 << 16) {
-      {
-        def.setLevel(Deflater.DEFAULT_COMPRESSION);
-      }
-    }) {
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(Files.newOutputStream(layer), 1 << 16) {
+          {
+            def.setLevel(Deflater.DEFAULT_COMPRESSION);
+          }
+        }) {
       tar.writeTo(gz);
     }
   }
 
   @Test
   void theLayerIsLargeEnoughToBeSplit() throws IOException {
-    assertThat(Files.size(layer)).isGreaterThan(2L * dev.soci.ztoc.gzip.SpeculativeDecoding.STRETCH_SIZE);
+    assertThat(Files.size(layer))
+        .isGreaterThan(2L * dev.soci.ztoc.gzip.SpeculativeDecoding.STRETCH_SIZE);
   }
 
   @Test
@@ -92,19 +94,22 @@ class ParallelBuildTest {
 
   @Test
   void aTapThatFailsFailsTheBuild() {
-    java.io.OutputStream broken = new java.io.OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        throw new IOException("disk full");
-      }
+    java.io.OutputStream broken =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("disk full");
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        throw new IOException("disk full");
-      }
-    };
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZtocBuilder.withDefaults().build(layer, broken))
-        .isInstanceOf(ZtocException.class).hasMessageContaining("disk full");
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw new IOException("disk full");
+          }
+        };
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ZtocBuilder.withDefaults().build(layer, broken))
+        .isInstanceOf(ZtocException.class)
+        .hasMessageContaining("disk full");
   }
 
   @Test
@@ -112,9 +117,12 @@ class ParallelBuildTest {
     byte[] sequential = ZtocBuilder.withDefaults().parallelism(1).build(layer).encode();
     for (int threads : new int[] {2, 4, 2}) { // later rounds run JIT-compiled: workers start early
       for (long span : new long[] {ZtocBuilder.DEFAULT_SPAN_SIZE, 1 << 20}) {
-        byte[] parallel = ZtocBuilder.withDefaults().parallelism(threads).spanSize(span).build(layer).encode();
-        byte[] expected = span == ZtocBuilder.DEFAULT_SPAN_SIZE ? sequential
-            : ZtocBuilder.withDefaults().parallelism(1).spanSize(span).build(layer).encode();
+        byte[] parallel =
+            ZtocBuilder.withDefaults().parallelism(threads).spanSize(span).build(layer).encode();
+        byte[] expected =
+            span == ZtocBuilder.DEFAULT_SPAN_SIZE
+                ? sequential
+                : ZtocBuilder.withDefaults().parallelism(1).spanSize(span).build(layer).encode();
         assertThat(parallel).as("%d threads, span %d", threads, span).isEqualTo(expected);
       }
     }

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A tar layer compressed by every producer: the zTOC's TOC agrees with commons-compress, every
- * span decodes alone from its own compressed range to exactly its bytes, and every span digest
- * is the SHA-256 of that range.
+ * A tar layer compressed by every producer: the zTOC's TOC agrees with commons-compress, every span
+ * decodes alone from its own compressed range to exactly its bytes, and every span digest is the
+ * SHA-256 of that range.
  */
 class ProducersEndToEndTest {
   @TempDir static Path tmp;
@@ -60,8 +60,14 @@ class ProducersEndToEndTest {
       t.closeArchiveEntry();
       int used = 0;
       for (int i = 0; used < pool.length - 10; i++) {
-        int size = i % 7 == 0 ? 0 : Math.min(pool.length - used, r.nextInt(i % 5 == 0 ? 600_000 : 20_000));
-        String name = "usr/lib/" + (i % 11 == 0 ? "very-long-directory-name-".repeat(5) + "/" : "") + "file-" + i + ".bin";
+        int size =
+            i % 7 == 0 ? 0 : Math.min(pool.length - used, r.nextInt(i % 5 == 0 ? 600_000 : 20_000));
+        String name =
+            "usr/lib/"
+                + (i % 11 == 0 ? "very-long-directory-name-".repeat(5) + "/" : "")
+                + "file-"
+                + i
+                + ".bin";
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(size);
         e.setModTime(1_700_000_000_000L + i * 1000L);
@@ -80,8 +86,8 @@ class ProducersEndToEndTest {
 
   static Stream<Arguments> layers() throws IOException {
     makeLayers();
-    return layers.entrySet().stream().flatMap(e -> Stream.of(65536L, 1L << 20)
-        .map(span -> Arguments.of(e.getKey(), span)));
+    return layers.entrySet().stream()
+        .flatMap(e -> Stream.of(65536L, 1L << 20).map(span -> Arguments.of(e.getKey(), span)));
   }
 
   static Stream<String> producers() throws IOException {
@@ -97,7 +103,12 @@ class ProducersEndToEndTest {
     Files.write(file, blob);
     ByteArrayOutputStream tap = new ByteArrayOutputStream();
     byte[] fromFile = ZtocBuilder.withDefaults().spanSize(65536).build(file, tap).encode();
-    assertThat(fromFile).isEqualTo(ZtocBuilder.withDefaults().spanSize(65536).build(new ByteArrayInputStream(blob)).encode());
+    assertThat(fromFile)
+        .isEqualTo(
+            ZtocBuilder.withDefaults()
+                .spanSize(65536)
+                .build(new ByteArrayInputStream(blob))
+                .encode());
     assertThat(tap.toByteArray()).isEqualTo(blob);
   }
 
@@ -109,9 +120,13 @@ class ProducersEndToEndTest {
     ztoc = Ztoc.decode(ztoc.encode());
     assertThat(ztoc.compressedArchiveSize()).isEqualTo(blob.length);
     assertThat(ztoc.compressionAlgorithm())
-        .isEqualTo(producer.equals("uncompressed") ? CompressionAlgorithm.UNCOMPRESSED : CompressionAlgorithm.GZIP);
+        .isEqualTo(
+            producer.equals("uncompressed")
+                ? CompressionAlgorithm.UNCOMPRESSED
+                : CompressionAlgorithm.GZIP);
 
-    // The TOC agrees with commons-compress on names and sizes, and its offsets hold each file's data.
+    // The TOC agrees with commons-compress on names and sizes, and its offsets hold each file's
+    // data.
     int i = 0;
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
       TarArchiveEntry e;
@@ -120,8 +135,13 @@ class ProducersEndToEndTest {
         assertThat(f.name()).isEqualTo(e.getName());
         assertThat(f.uncompressedSize()).isEqualTo(e.isSymbolicLink() ? 0 : e.getSize());
         byte[] content = in.readAllBytes();
-        assertThat(Arrays.copyOfRange(tar, (int) f.uncompressedOffset(), (int) (f.uncompressedOffset() + content.length)))
-            .as(f.name()).isEqualTo(content);
+        assertThat(
+                Arrays.copyOfRange(
+                    tar,
+                    (int) f.uncompressedOffset(),
+                    (int) (f.uncompressedOffset() + content.length)))
+            .as(f.name())
+            .isEqualTo(content);
       }
     }
     assertThat(ztoc.files()).hasSize(i);
@@ -132,13 +152,18 @@ class ProducersEndToEndTest {
       long from = zinfo.startCompressedOffset(s);
       long to = zinfo.endCompressedOffset(s, blob.length);
       byte[] range = Arrays.copyOfRange(blob, (int) from, (int) to);
-      assertThat("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(range)))
-          .as("digest of span %d", s).isEqualTo(ztoc.spanDigests().get(s));
+      assertThat(
+              "sha256:"
+                  + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(range)))
+          .as("digest of span %d", s)
+          .isEqualTo(ztoc.spanDigests().get(s));
       long uFrom = zinfo.startUncompressedOffset(s);
       long uTo = zinfo.endUncompressedOffset(s, ztoc.uncompressedArchiveSize());
       byte[] expected = Arrays.copyOfRange(tar, (int) uFrom, (int) uTo);
-      byte[] got = zinfo instanceof GzipZinfo g ? inflate(g, s, range, (int) (uTo - uFrom))
-          : Arrays.copyOfRange(range, 0, (int) (uTo - uFrom));
+      byte[] got =
+          zinfo instanceof GzipZinfo g
+              ? inflate(g, s, range, (int) (uTo - uFrom))
+              : Arrays.copyOfRange(range, 0, (int) (uTo - uFrom));
       assertThat(got).as("span %d of %s", s, producer).isEqualTo(expected);
     }
   }

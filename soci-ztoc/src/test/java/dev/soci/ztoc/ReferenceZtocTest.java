@@ -31,14 +31,18 @@ class ReferenceZtocTest {
         .toList();
   }
 
-  /** {@code reference/<file>.ztoc} -> [digest, size, remarshal_identical or null] from index.json. */
+  /**
+   * {@code reference/<file>.ztoc} -> [digest, size, remarshal_identical or null] from index.json.
+   */
   static Map<String, String[]> index() {
     String json = TestData.readString(TestData.path("upstream", "index.json"));
     Matcher block = Pattern.compile("\\{[^{}]*\"ztoc\"[^{}]*\\}").matcher(json);
     Map<String, String[]> out = new LinkedHashMap<>();
     while (block.find()) {
       String b = block.group();
-      out.put(field(b, "ztoc"), new String[] {field(b, "digest"), field(b, "size"), field(b, "remarshal_identical")});
+      out.put(
+          field(b, "ztoc"),
+          new String[] {field(b, "digest"), field(b, "size"), field(b, "remarshal_identical")});
     }
     return out;
   }
@@ -86,7 +90,8 @@ class ReferenceZtocTest {
   void infoJsonMatchesUpstreamByteForByte(Path file) throws Exception {
     byte[] bytes = TestData.read(file);
     String name = file.getFileName().toString();
-    Path expectedFile = file.resolveSibling(name.substring(0, name.length() - ".ztoc".length()) + ".info.json");
+    Path expectedFile =
+        file.resolveSibling(name.substring(0, name.length() - ".ztoc".length()) + ".info.json");
     String expected = new String(Files.readAllBytes(expectedFile), StandardCharsets.UTF_8);
     String actual = ZtocInfo.of(Ztoc.decode(bytes), bytes.length).toJson();
     assertThat(actual).isEqualTo(expected);

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Span digests are the SHA-256 of each span's byte range, whatever order starts and bytes arrive in. */
+/**
+ * Span digests are the SHA-256 of each span's byte range, whatever order starts and bytes arrive
+ * in.
+ */
 class SpanDigesterTest {
   private static final byte[] LAYER = new byte[3_000_000];
 
@@ -20,6 +23,7 @@ class SpanDigesterTest {
 
   /** Spans [0,a) [a-1,b) [b,end): the second overlaps the first by one byte, as with bits != 0. */
   private static final long A = 700_001;
+
   private static final long B = 2_100_003;
 
   @Test
@@ -53,7 +57,8 @@ class SpanDigesterTest {
     d.startSpan(0, 0);
     d.startSpan(5_000_000, 5_000_000);
     feed(d, 0, LAYER.length);
-    assertThatThrownBy(() -> d.finish(LAYER.length)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> d.finish(LAYER.length))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("beyond");
   }
 

@@ -10,7 +10,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Locates the shared test data ({@code -Dsoci.testdata}, set by surefire to {@code <repo>/testdata}). */
+/**
+ * Locates the shared test data ({@code -Dsoci.testdata}, set by surefire to {@code
+ * <repo>/testdata}).
+ */
 public final class TestData {
   private TestData() {}
 

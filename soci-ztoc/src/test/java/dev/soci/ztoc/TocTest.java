@@ -13,24 +13,41 @@ class TocTest {
   private static long offset = 512;
 
   private static FileMetadata reg(String name, long size) {
-    FileMetadata f = FileMetadata.builder().name(name).type(EntryType.REG).uncompressedOffset(offset)
-        .uncompressedSize(size).build();
+    FileMetadata f =
+        FileMetadata.builder()
+            .name(name)
+            .type(EntryType.REG)
+            .uncompressedOffset(offset)
+            .uncompressedSize(size)
+            .build();
     offset += 1024;
     return f;
   }
 
   private static FileMetadata dir(String name) {
-    return FileMetadata.builder().name(name).type(EntryType.DIR).uncompressedOffset(offset += 512).build();
+    return FileMetadata.builder()
+        .name(name)
+        .type(EntryType.DIR)
+        .uncompressedOffset(offset += 512)
+        .build();
   }
 
   private static FileMetadata symlink(String name, String target) {
-    return FileMetadata.builder().name(name).type(EntryType.SYMLINK).linkName(target)
-        .uncompressedOffset(offset += 512).build();
+    return FileMetadata.builder()
+        .name(name)
+        .type(EntryType.SYMLINK)
+        .linkName(target)
+        .uncompressedOffset(offset += 512)
+        .build();
   }
 
   private static FileMetadata hardlink(String name, String target) {
-    return FileMetadata.builder().name(name).type(EntryType.HARDLINK).linkName(target)
-        .uncompressedOffset(offset += 512).build();
+    return FileMetadata.builder()
+        .name(name)
+        .type(EntryType.HARDLINK)
+        .linkName(target)
+        .uncompressedOffset(offset += 512)
+        .build();
   }
 
   @Test
@@ -38,7 +55,8 @@ class TocTest {
     FileMetadata passwd = reg("etc/passwd", 10);
     FileMetadata dotted = reg("./etc/group", 5);
     byte[] latin1 = {'c', (byte) 0xE9, '.', 't', 'x', 't'}; // not UTF-8
-    FileMetadata odd = FileMetadata.builder().name(latin1).uncompressedOffset(offset += 512).build();
+    FileMetadata odd =
+        FileMetadata.builder().name(latin1).uncompressedOffset(offset += 512).build();
     Toc toc = Toc.of(List.of(dir("etc/"), passwd, dotted, odd));
     assertThat(toc.find("etc/passwd")).containsSame(passwd);
     assertThat(toc.find("./etc/passwd")).isEmpty();
@@ -62,14 +80,20 @@ class TocTest {
   void missingNameUsesUpstreamsMessage() {
     Toc toc = Toc.of(List.of(reg("a", 1)));
     assertThatThrownBy(() -> toc.resolve("nope"))
-        .isInstanceOf(EntryNotFoundException.class).hasMessage("file nope does not exist in metadata");
+        .isInstanceOf(EntryNotFoundException.class)
+        .hasMessage("file nope does not exist in metadata");
   }
 
   @Test
   void linksAreFollowedLiterallyLikeUpstream() throws Exception {
     FileMetadata target = reg("etc/hello.txt", 5500);
-    Toc toc = Toc.of(List.of(target, symlink("link", "etc/hello.txt"), hardlink("hard", "etc/hello.txt"),
-        hardlink("hard2", "link")));
+    Toc toc =
+        Toc.of(
+            List.of(
+                target,
+                symlink("link", "etc/hello.txt"),
+                hardlink("hard", "etc/hello.txt"),
+                hardlink("hard2", "link")));
     assertThat(toc.resolve("link")).isSameAs(target);
     assertThat(toc.resolve("hard")).isSameAs(target);
     assertThat(toc.resolve("hard2")).isSameAs(target);
@@ -92,17 +116,28 @@ class TocTest {
   @Test
   @Timeout(5)
   void loopsAreReportedNotFollowed() {
-    Toc toc = Toc.of(List.of(symlink("a", "b"), symlink("b", "a"), symlink("self", "self"),
-        hardlink("h", "h"), symlink("x", "./x")));
-    assertThatThrownBy(() -> toc.resolve("a")).isInstanceOf(EntryNotFoundException.class)
+    Toc toc =
+        Toc.of(
+            List.of(
+                symlink("a", "b"),
+                symlink("b", "a"),
+                symlink("self", "self"),
+                hardlink("h", "h"),
+                symlink("x", "./x")));
+    assertThatThrownBy(() -> toc.resolve("a"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessage("symlink loop at a");
-    assertThatThrownBy(() -> toc.resolve("b")).isInstanceOf(EntryNotFoundException.class)
+    assertThatThrownBy(() -> toc.resolve("b"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessage("symlink loop at b");
-    assertThatThrownBy(() -> toc.resolve("self")).isInstanceOf(EntryNotFoundException.class)
+    assertThatThrownBy(() -> toc.resolve("self"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessage("symlink loop at self");
-    assertThatThrownBy(() -> toc.resolve("h")).isInstanceOf(EntryNotFoundException.class)
+    assertThatThrownBy(() -> toc.resolve("h"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessageStartingWith("symlink loop at h");
-    assertThatThrownBy(() -> toc.resolve("x")).isInstanceOf(EntryNotFoundException.class)
+    assertThatThrownBy(() -> toc.resolve("x"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessageStartingWith("symlink loop at x");
   }
 
@@ -117,7 +152,8 @@ class TocTest {
     }
     Toc toc = Toc.of(entries);
     assertThatThrownBy(() -> toc.resolve("l" + Toc.MAX_LINK_DEPTH))
-        .isInstanceOf(EntryNotFoundException.class).hasMessageStartingWith("symlink loop at ");
+        .isInstanceOf(EntryNotFoundException.class)
+        .hasMessageStartingWith("symlink loop at ");
   }
 
   @Test
@@ -125,15 +161,27 @@ class TocTest {
     FileMetadata busybox = reg("bin/busybox", 100);
     FileMetadata libc = reg("./lib/libc.so.6", 100);
     FileMetadata conf = reg("/etc/app.conf", 10);
-    Toc toc = Toc.of(List.of(dir("bin/"), busybox, symlink("bin/sh", "busybox"), dir("./lib/"), libc,
-        symlink("./lib/libc.so", "libc.so.6"), symlink("usr/lib/libc.so", "../../lib/libc.so"),
-        symlink("usr/bin/sh", "../../bin/./sh"), conf, symlink("etc/app", "app.conf"),
-        symlink("bin/up", "../../../../bin/busybox"), symlink("bin/dir", "../lib/")));
+    Toc toc =
+        Toc.of(
+            List.of(
+                dir("bin/"),
+                busybox,
+                symlink("bin/sh", "busybox"),
+                dir("./lib/"),
+                libc,
+                symlink("./lib/libc.so", "libc.so.6"),
+                symlink("usr/lib/libc.so", "../../lib/libc.so"),
+                symlink("usr/bin/sh", "../../bin/./sh"),
+                conf,
+                symlink("etc/app", "app.conf"),
+                symlink("bin/up", "../../../../bin/busybox"),
+                symlink("bin/dir", "../lib/")));
     assertThat(toc.resolve("bin/sh")).isSameAs(busybox);
     assertThat(toc.resolve("./lib/libc.so")).isSameAs(libc);
     assertThat(toc.resolve("usr/lib/libc.so")).isSameAs(libc); // two relative hops
     assertThat(toc.resolve("usr/bin/sh")).isSameAs(busybox);
-    assertThat(toc.resolve("etc/app")).isSameAs(conf); // "/etc/app.conf" differs only by the leading "/"
+    assertThat(toc.resolve("etc/app"))
+        .isSameAs(conf); // "/etc/app.conf" differs only by the leading "/"
     assertThat(toc.resolve("bin/up")).isSameAs(busybox); // ".." stops at the root
     assertThat(toc.resolve("bin/dir").type()).isEqualTo(EntryType.DIR); // trailing "/" ignored
   }
@@ -141,10 +189,15 @@ class TocTest {
   @Test
   void absoluteSymlinkTargetsResolveAgainstTheRoot() throws Exception {
     FileMetadata busybox = reg("./bin/busybox", 100);
-    Toc toc = Toc.of(List.of(busybox, symlink("./usr/bin/env", "/bin/busybox"),
-        symlink("./usr/bin/bad", "/bin/nothing")));
+    Toc toc =
+        Toc.of(
+            List.of(
+                busybox,
+                symlink("./usr/bin/env", "/bin/busybox"),
+                symlink("./usr/bin/bad", "/bin/nothing")));
     assertThat(toc.resolve("./usr/bin/env")).isSameAs(busybox);
-    assertThatThrownBy(() -> toc.resolve("./usr/bin/bad")).isInstanceOf(EntryNotFoundException.class)
+    assertThatThrownBy(() -> toc.resolve("./usr/bin/bad"))
+        .isInstanceOf(EntryNotFoundException.class)
         .hasMessage("file /bin/nothing does not exist in metadata");
   }
 
@@ -168,8 +221,13 @@ class TocTest {
   void rawByteNamesResolve() throws Exception {
     byte[] name = {'d', (byte) 0xFF, 'x'};
     FileMetadata f = FileMetadata.builder().name(name).uncompressedOffset(offset += 512).build();
-    FileMetadata link = FileMetadata.builder().name("l").type(EntryType.SYMLINK).linkName(name)
-        .uncompressedOffset(offset += 512).build();
+    FileMetadata link =
+        FileMetadata.builder()
+            .name("l")
+            .type(EntryType.SYMLINK)
+            .linkName(name)
+            .uncompressedOffset(offset += 512)
+            .build();
     Toc toc = Toc.of(List.of(f, link));
     assertThat(toc.resolve("l".getBytes(StandardCharsets.UTF_8))).isSameAs(f);
   }

@@ -23,15 +23,31 @@ class ZtocDecoderFuzzTest {
   private static final long SEED = 0x50C1_2026L;
 
   static Stream<Arguments> seeds() {
-    Ztoc rich = ZtocDecoderValidationTest.valid(List.of(ZtocVectorsTest.r1(), ZtocVectorsTest.r2(),
-        ZtocVectorsTest.r3(), ZtocVectorsTest.r4(), ZtocVectorsTest.r5()))
-        .checkpoints(TarZinfo.of(1024, 8192).toBytes()).maxSpanId(7)
-        .spanDigests(java.util.stream.IntStream.range(0, 8).mapToObj(ZtocDecoderValidationTest::digest).toList())
-        .compressedArchiveSize(8192).uncompressedArchiveSize(8192).build();
+    Ztoc rich =
+        ZtocDecoderValidationTest.valid(
+                List.of(
+                    ZtocVectorsTest.r1(),
+                    ZtocVectorsTest.r2(),
+                    ZtocVectorsTest.r3(),
+                    ZtocVectorsTest.r4(),
+                    ZtocVectorsTest.r5()))
+            .checkpoints(TarZinfo.of(1024, 8192).toBytes())
+            .maxSpanId(7)
+            .spanDigests(
+                java.util.stream.IntStream.range(0, 8)
+                    .mapToObj(ZtocDecoderValidationTest::digest)
+                    .toList())
+            .compressedArchiveSize(8192)
+            .uncompressedArchiveSize(8192)
+            .build();
     return Stream.of(
         Arguments.of("rich-entries", rich.encode()),
-        Arguments.of("small.gnutar.uncompressed", read("upstream", "reference", "small.gnutar.uncompressed.tar.65536.ztoc")),
-        Arguments.of("special.rawtar", read("upstream", "reference", "special.rawtar.pygzip6.tar.gz.65536.ztoc")),
+        Arguments.of(
+            "small.gnutar.uncompressed",
+            read("upstream", "reference", "small.gnutar.uncompressed.tar.65536.ztoc")),
+        Arguments.of(
+            "special.rawtar",
+            read("upstream", "reference", "special.rawtar.pygzip6.tar.gz.65536.ztoc")),
         Arguments.of("expected-basic.tar", read("vectors", "expected-basic.tar.ztoc")),
         Arguments.of("expected-text.tar", read("vectors", "expected-text.tar.ztoc")),
         Arguments.of("legacy-v1", read("upstream-v1", "basic.gnutar.gzip6.tar.gz.4194304.ztoc")));
@@ -59,8 +75,16 @@ class ZtocDecoderFuzzTest {
       } catch (MalformedZtocException expected) {
         assertThat(expected.getMessage()).isNotBlank();
       } catch (Throwable t) {
-        fail("mutation " + i + " of " + name + " leaked " + t + "; input (base64, keep it as a regression fixture): "
-            + java.util.Base64.getEncoder().encodeToString(mutated), t);
+        fail(
+            "mutation "
+                + i
+                + " of "
+                + name
+                + " leaked "
+                + t
+                + "; input (base64, keep it as a regression fixture): "
+                + java.util.Base64.getEncoder().encodeToString(mutated),
+            t);
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(ms).as("mutation %d of %s took %d ms", i, name, ms).isLessThan(2_000);
@@ -89,8 +113,11 @@ class ZtocDecoderFuzzTest {
         int to = rnd.nextInt(b.length - len + 1);
         System.arraycopy(in, from, b, to, len);
       }
-      case 3 -> { // a huge or boundary 32-bit value at a 4-aligned position (vector lengths, offsets)
-        int[] values = {0x7FFF_FFFF, 0xFFFF_FFFF, 0x8000_0000, 0x4000_0000, b.length, b.length - 3, -4, 0, 1};
+      case 3 -> { // a huge or boundary 32-bit value at a 4-aligned position (vector lengths,
+        // offsets)
+        int[] values = {
+          0x7FFF_FFFF, 0xFFFF_FFFF, 0x8000_0000, 0x4000_0000, b.length, b.length - 3, -4, 0, 1
+        };
         int at = rnd.nextInt(b.length / 4) * 4;
         int v = values[rnd.nextInt(values.length)];
         for (int k = 0; k < 4 && at + k < b.length; k++) {
@@ -99,12 +126,13 @@ class ZtocDecoderFuzzTest {
       }
       case 4 -> { // a 16-bit value (vtable entries)
         int at = rnd.nextInt(b.length / 2) * 2;
-        int v = switch (rnd.nextInt(4)) {
-          case 0 -> 0xFFFF;
-          case 1 -> 0;
-          case 2 -> rnd.nextInt(64);
-          default -> 0x8000;
-        };
+        int v =
+            switch (rnd.nextInt(4)) {
+              case 0 -> 0xFFFF;
+              case 1 -> 0;
+              case 2 -> rnd.nextInt(64);
+              default -> 0x8000;
+            };
         b[at] = (byte) v;
         if (at + 1 < b.length) {
           b[at + 1] = (byte) (v >>> 8);

@@ -22,15 +22,24 @@ class ZtocDecoderValidationTest {
   }
 
   static FileMetadata file(String name, long offset, long size) {
-    return FileMetadata.builder().name(name).uncompressedOffset(offset).uncompressedSize(size).modTime(T).build();
+    return FileMetadata.builder()
+        .name(name)
+        .uncompressedOffset(offset)
+        .uncompressedSize(size)
+        .modTime(T)
+        .build();
   }
 
   /** A valid uncompressed zTOC: span 1024 over a 4096-byte tar. */
   static Ztoc.Builder valid(List<FileMetadata> files) {
-    return Ztoc.builder().files(files).compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
-        .checkpoints(TarZinfo.of(1024, 4096).toBytes()).maxSpanId(3)
+    return Ztoc.builder()
+        .files(files)
+        .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
+        .checkpoints(TarZinfo.of(1024, 4096).toBytes())
+        .maxSpanId(3)
         .spanDigests(List.of(digest(0), digest(1), digest(2), digest(3)))
-        .compressedArchiveSize(4096).uncompressedArchiveSize(4096);
+        .compressedArchiveSize(4096)
+        .uncompressedArchiveSize(4096);
   }
 
   @Test
@@ -47,52 +56,74 @@ class ZtocDecoderValidationTest {
     FileMetadata b = file("b", 1536, 1000);
     Ztoc back = Ztoc.decode(valid(List.of(b, a)).build().encode());
     assertThat(back.files()).containsExactly(a, b);
-    Ztoc equal = Ztoc.decode(valid(List.of(a, file("d", 3072, 0), file("e", 3072, 0))).build().encode());
-    assertThat(equal.files()).extracting(FileMetadata::name).containsExactly("a", "d", "e"); // stable
+    Ztoc equal =
+        Ztoc.decode(valid(List.of(a, file("d", 3072, 0), file("e", 3072, 0))).build().encode());
+    assertThat(equal.files())
+        .extracting(FileMetadata::name)
+        .containsExactly("a", "d", "e"); // stable
   }
 
   @Test
   void overlappingEntriesAreRejectedNamingTheEntry() {
     byte[] bytes = valid(List.of(file("a", 512, 1000), file("b", 1024, 10))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(bytes)).isInstanceOf(MalformedZtocException.class)
-        .hasMessageStartingWith("invalid toc entry \"b\"").hasMessageContaining("1536");
+    assertThatThrownBy(() -> Ztoc.decode(bytes))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageStartingWith("invalid toc entry \"b\"")
+        .hasMessageContaining("1536");
   }
 
   @Test
   void entriesMustLieInsideTheArchive() {
     byte[] beyond = valid(List.of(file("a", 4000, 200))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(beyond)).isInstanceOf(MalformedZtocException.class)
-        .hasMessageContaining("\"a\"").hasMessageContaining("uncompressed_archive_size 4096");
+    assertThatThrownBy(() -> Ztoc.decode(beyond))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("\"a\"")
+        .hasMessageContaining("uncompressed_archive_size 4096");
     byte[] negative = valid(List.of(file("n", 512, -1))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(negative)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(negative))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("negative");
     byte[] overflow = valid(List.of(file("o", Long.MAX_VALUE - 10, 100))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(overflow)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(overflow))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("\"o\"");
   }
 
   @Test
   void spanDigestsMustMatchMaxSpanIdAndLookLikeSha256() {
     byte[] tooFew = valid(List.of()).spanDigests(List.of(digest(0))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(tooFew)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(tooFew))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("1 span digests but max_span_id 3");
-    byte[] upper = valid(List.of()).spanDigests(List.of(digest(0), digest(1), digest(2),
-        "sha256:" + "A".repeat(64))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(upper)).isInstanceOf(MalformedZtocException.class)
+    byte[] upper =
+        valid(List.of())
+            .spanDigests(List.of(digest(0), digest(1), digest(2), "sha256:" + "A".repeat(64)))
+            .build()
+            .encode();
+    assertThatThrownBy(() -> Ztoc.decode(upper))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("span_digests[3]");
-    byte[] sha512 = valid(List.of()).spanDigests(List.of(digest(0), digest(1), digest(2),
-        "sha512:" + "0".repeat(64))).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(sha512)).isInstanceOf(MalformedZtocException.class)
+    byte[] sha512 =
+        valid(List.of())
+            .spanDigests(List.of(digest(0), digest(1), digest(2), "sha512:" + "0".repeat(64)))
+            .build()
+            .encode();
+    assertThatThrownBy(() -> Ztoc.decode(sha512))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("span_digests[3]");
   }
 
   @Test
   void checkpointsMustParseAndAgreeWithMaxSpanId() {
-    byte[] wrongCount = valid(List.of()).checkpoints(TarZinfo.of(1024, 1024).toBytes()).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(wrongCount)).isInstanceOf(MalformedZtocException.class)
+    byte[] wrongCount =
+        valid(List.of()).checkpoints(TarZinfo.of(1024, 1024).toBytes()).build().encode();
+    assertThatThrownBy(() -> Ztoc.decode(wrongCount))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("max_span_id is 3 but the checkpoints blob holds 1 spans");
-    byte[] gzipWithTarBlob = valid(List.of()).compressionAlgorithm(CompressionAlgorithm.GZIP).build().encode();
-    assertThatThrownBy(() -> Ztoc.decode(gzipWithTarBlob)).isInstanceOf(MalformedZtocException.class)
+    byte[] gzipWithTarBlob =
+        valid(List.of()).compressionAlgorithm(CompressionAlgorithm.GZIP).build().encode();
+    assertThatThrownBy(() -> Ztoc.decode(gzipWithTarBlob))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("checkpoints");
   }
 
@@ -106,9 +137,15 @@ class ZtocDecoderValidationTest {
 
   @Test
   void notAZtoc() {
-    for (byte[] junk : List.of(new byte[0], new byte[3], "this is not a ztoc".getBytes(StandardCharsets.US_ASCII),
-        new byte[64], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
-      assertThatThrownBy(() -> Ztoc.decode(junk)).isInstanceOf(MalformedZtocException.class)
+    for (byte[] junk :
+        List.of(
+            new byte[0],
+            new byte[3],
+            "this is not a ztoc".getBytes(StandardCharsets.US_ASCII),
+            new byte[64],
+            new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
+      assertThatThrownBy(() -> Ztoc.decode(junk))
+          .isInstanceOf(MalformedZtocException.class)
           .hasMessageContaining("offset");
     }
   }
@@ -116,15 +153,18 @@ class ZtocDecoderValidationTest {
   @Test
   void tocAndCompressionInfoAreRequired() {
     assertThatThrownBy(() -> Ztoc.decode(handMade(false, true, 1)))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("ztoc.toc is absent");
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("ztoc.toc is absent");
     assertThatThrownBy(() -> Ztoc.decode(handMade(true, false, 1)))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("ztoc.compression_info is absent");
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("ztoc.compression_info is absent");
   }
 
   @Test
   void unknownCompressionAlgorithmIsRejected() throws Exception {
     assertThatThrownBy(() -> ZtocDecoder.decode(handMade(true, true, 3), false))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("compression_algorithm is 3");
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("compression_algorithm is 3");
     assertThat(ZtocDecoder.decode(handMade(true, true, 1), false).compressionAlgorithm())
         .isEqualTo(CompressionAlgorithm.GZIP);
     assertThat(ZtocDecoder.decode(handMade(true, true, 2), false).compressionAlgorithm())
@@ -151,8 +191,10 @@ class ZtocDecoderValidationTest {
     b.addOffset(1, type, 0);
     int fm = b.endTable();
     byte[] bytes = wrapFiles(b, new int[] {fm});
-    assertThatThrownBy(() -> ZtocDecoder.decode(bytes, false)).isInstanceOf(MalformedZtocException.class)
-        .hasMessageContaining("toc.metadata[0]").hasMessageContaining("unknown type \"socket\"");
+    assertThatThrownBy(() -> ZtocDecoder.decode(bytes, false))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("toc.metadata[0]")
+        .hasMessageContaining("unknown type \"socket\"");
   }
 
   @Test
@@ -162,8 +204,10 @@ class ZtocDecoderValidationTest {
     assertThat(u32(bytes, vector)).isEqualTo(2);
     for (int huge : new int[] {0x7FFF_FFFF, 0xFFFF_FFFF, 0x4000_0000, bytes.length}) {
       putU32(bytes, vector, huge);
-      assertThatThrownBy(() -> Ztoc.decode(bytes)).isInstanceOf(MalformedZtocException.class)
-          .hasMessageContaining("ztoc.toc.metadata at offset " + vector).hasMessageContaining("vector claims");
+      assertThatThrownBy(() -> Ztoc.decode(bytes))
+          .isInstanceOf(MalformedZtocException.class)
+          .hasMessageContaining("ztoc.toc.metadata at offset " + vector)
+          .hasMessageContaining("vector claims");
     }
   }
 
@@ -172,7 +216,8 @@ class ZtocDecoderValidationTest {
     byte[] bytes = valid(List.of(file("a", 512, 1))).build().encode();
     int vector = metadataVectorPosition(bytes);
     putU32(bytes, vector + 4, 0x7FFF_0000); // element 0 points far away
-    assertThatThrownBy(() -> Ztoc.decode(bytes)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(bytes))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("ztoc.toc.metadata[0] at offset " + (vector + 4))
         .hasMessageContaining("outside");
   }
@@ -191,7 +236,8 @@ class ZtocDecoderValidationTest {
     int[] same = new int[200_000];
     java.util.Arrays.fill(same, fm);
     byte[] bytes = wrapFiles(b, same);
-    assertThatThrownBy(() -> ZtocDecoder.decode(bytes, false)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> ZtocDecoder.decode(bytes, false))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("too many times");
   }
 
@@ -200,14 +246,30 @@ class ZtocDecoderValidationTest {
   void hundredThousandEntriesEncodeAndDecodeQuickly() throws Exception {
     List<FileMetadata> files = new ArrayList<>();
     for (int i = 0; i < 100_000; i++) {
-      files.add(FileMetadata.builder().name("dir" + (i % 100) + "/file-" + i).uncompressedOffset(512L + 1024L * i)
-          .uncompressedSize(i % 512).mode(0644).uid(i % 3).userName("u").groupName("g").modTime(T)
-          .addPaxRecord(PaxRecord.of("mtime", "1700000000." + i)).build());
+      files.add(
+          FileMetadata.builder()
+              .name("dir" + (i % 100) + "/file-" + i)
+              .uncompressedOffset(512L + 1024L * i)
+              .uncompressedSize(i % 512)
+              .mode(0644)
+              .uid(i % 3)
+              .userName("u")
+              .groupName("g")
+              .modTime(T)
+              .addPaxRecord(PaxRecord.of("mtime", "1700000000." + i))
+              .build());
     }
     long size = 512L + 1024L * 100_000;
-    Ztoc z = Ztoc.builder().files(files).compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
-        .checkpoints(TarZinfo.of(size, size).toBytes()).maxSpanId(0).spanDigests(List.of(digest(0)))
-        .compressedArchiveSize(size).uncompressedArchiveSize(size).build();
+    Ztoc z =
+        Ztoc.builder()
+            .files(files)
+            .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
+            .checkpoints(TarZinfo.of(size, size).toBytes())
+            .maxSpanId(0)
+            .spanDigests(List.of(digest(0)))
+            .compressedArchiveSize(size)
+            .uncompressedArchiveSize(size)
+            .build();
     long t0 = System.nanoTime();
     byte[] bytes = z.encode();
     Ztoc back = Ztoc.decode(bytes);

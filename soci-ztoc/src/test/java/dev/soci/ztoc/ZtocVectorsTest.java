@@ -12,13 +12,28 @@ class ZtocVectorsTest {
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
   static FileMetadata r1() {
-    return FileMetadata.builder().name("etc/").type(EntryType.DIR).uncompressedOffset(512).mode(0755)
-        .userName("root").groupName("root").modTime("2023-01-02T03:04:05Z").build();
+    return FileMetadata.builder()
+        .name("etc/")
+        .type(EntryType.DIR)
+        .uncompressedOffset(512)
+        .mode(0755)
+        .userName("root")
+        .groupName("root")
+        .modTime("2023-01-02T03:04:05Z")
+        .build();
   }
 
   static FileMetadata r2() {
-    return FileMetadata.builder().name("etc/passwd").type(EntryType.REG).uncompressedOffset(1536)
-        .uncompressedSize(1234).mode(0644).uid(1000).gid(1000).userName("u").groupName("g")
+    return FileMetadata.builder()
+        .name("etc/passwd")
+        .type(EntryType.REG)
+        .uncompressedOffset(1536)
+        .uncompressedSize(1234)
+        .mode(0644)
+        .uid(1000)
+        .gid(1000)
+        .userName("u")
+        .groupName("g")
         .modTime("2023-01-02T03:04:05.123456789Z")
         .addPaxRecord(PaxRecord.of("mtime", "1672628645.123456789"))
         .addPaxRecord(PaxRecord.of("SCHILY.xattr.user.a", "v1"))
@@ -28,21 +43,42 @@ class ZtocVectorsTest {
   }
 
   static FileMetadata r3() {
-    return FileMetadata.builder().name("bin/sh").type(EntryType.SYMLINK).uncompressedOffset(3584)
-        .linkName("busybox").mode(0777).modTime("1970-01-01T00:00:00Z").build();
+    return FileMetadata.builder()
+        .name("bin/sh")
+        .type(EntryType.SYMLINK)
+        .uncompressedOffset(3584)
+        .linkName("busybox")
+        .mode(0777)
+        .modTime("1970-01-01T00:00:00Z")
+        .build();
   }
 
   static FileMetadata r4() {
-    return FileMetadata.builder().name("dev/null").type(EntryType.CHAR).uncompressedOffset(4096).mode(0666)
-        .modTime("2020-02-29T23:59:59.5Z").devMajor(1).devMinor(3)
-        .addPaxRecord(new PaxRecord("SCHILY.xattr.security.capability".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            new byte[] {1, 0, 0, 2}))
+    return FileMetadata.builder()
+        .name("dev/null")
+        .type(EntryType.CHAR)
+        .uncompressedOffset(4096)
+        .mode(0666)
+        .modTime("2020-02-29T23:59:59.5Z")
+        .devMajor(1)
+        .devMinor(3)
+        .addPaxRecord(
+            new PaxRecord(
+                "SCHILY.xattr.security.capability"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                new byte[] {1, 0, 0, 2}))
         .build();
   }
 
   static FileMetadata r5() {
-    return FileMetadata.builder().name("héllo/世界.txt").type(EntryType.HARDLINK).uncompressedOffset(5120)
-        .linkName("etc/passwd").mode(0644).modTime("2023-01-02T03:04:05+02:00").build();
+    return FileMetadata.builder()
+        .name("héllo/世界.txt")
+        .type(EntryType.HARDLINK)
+        .uncompressedOffset(5120)
+        .linkName("etc/passwd")
+        .mode(0644)
+        .modTime("2023-01-02T03:04:05+02:00")
+        .build();
   }
 
   static String digest(int n) {
@@ -52,9 +88,14 @@ class ZtocVectorsTest {
   /** Case 0 with type "reg" instead of upstream's "" (our model has no empty type; see below). */
   static Ztoc case0WithRegType() {
     FileMetadata zero = FileMetadata.builder().modTime(ZERO_TIME).build();
-    return Ztoc.builder().buildToolIdentifier("AWS SOCI CLI").files(List.of(zero, zero))
-        .checkpoints(new byte[65536]).maxSpanId(3).compressedArchiveSize(2000000)
-        .uncompressedArchiveSize(2500000).build();
+    return Ztoc.builder()
+        .buildToolIdentifier("AWS SOCI CLI")
+        .files(List.of(zero, zero))
+        .checkpoints(new byte[65536])
+        .maxSpanId(3)
+        .compressedArchiveSize(2000000)
+        .uncompressedArchiveSize(2500000)
+        .build();
   }
 
   static Ztoc buildCase1() {
@@ -62,17 +103,29 @@ class ZtocVectorsTest {
     for (int k = 0; k < cp.length; k++) {
       cp[k] = (byte) (7 * k);
     }
-    return Ztoc.builder().buildToolIdentifier("AWS SOCI CLI v0.2").files(List.of(r1(), r2(), r3(), r4(), r5()))
-        .checkpoints(cp).spanDigests(List.of(digest(1), digest(2), digest(3))).maxSpanId(2)
-        .compressionAlgorithm(CompressionAlgorithm.GZIP).compressedArchiveSize(123457)
-        .uncompressedArchiveSize(987654).build();
+    return Ztoc.builder()
+        .buildToolIdentifier("AWS SOCI CLI v0.2")
+        .files(List.of(r1(), r2(), r3(), r4(), r5()))
+        .checkpoints(cp)
+        .spanDigests(List.of(digest(1), digest(2), digest(3)))
+        .maxSpanId(2)
+        .compressionAlgorithm(CompressionAlgorithm.GZIP)
+        .compressedArchiveSize(123457)
+        .uncompressedArchiveSize(987654)
+        .build();
   }
 
   static Ztoc buildCase2() {
-    return Ztoc.builder().buildToolIdentifier("x").files(List.of(r1(), r2(), r3()))
-        .checkpoints(new byte[] {1, 2, 3}).spanDigests(List.of(digest(1))).maxSpanId(0)
-        .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED).compressedArchiveSize(5121)
-        .uncompressedArchiveSize(5121).build();
+    return Ztoc.builder()
+        .buildToolIdentifier("x")
+        .files(List.of(r1(), r2(), r3()))
+        .checkpoints(new byte[] {1, 2, 3})
+        .spanDigests(List.of(digest(1)))
+        .maxSpanId(0)
+        .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
+        .compressedArchiveSize(5121)
+        .uncompressedArchiveSize(5121)
+        .build();
   }
 
   static Ztoc buildCase3() {
@@ -80,9 +133,14 @@ class ZtocVectorsTest {
   }
 
   static Ztoc buildCase4() {
-    return Ztoc.builder().buildToolIdentifier("odd").files(List.of(r3(), r4(), r5()))
-        .checkpoints(new byte[] {9}).maxSpanId(-1).compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
-        .uncompressedArchiveSize(7).build();
+    return Ztoc.builder()
+        .buildToolIdentifier("odd")
+        .files(List.of(r3(), r4(), r5()))
+        .checkpoints(new byte[] {9})
+        .maxSpanId(-1)
+        .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
+        .uncompressedArchiveSize(7)
+        .build();
   }
 
   @Test
@@ -97,7 +155,8 @@ class ZtocVectorsTest {
       java.util.Arrays.fill(bytes, i, i + reg.length, (byte) 0);
     }
     assertThat(bytes).hasSize(65928);
-    assertThat(TestData.sha256(bytes)).isEqualTo("eba28fdf50b1b57543f57dd051b2468c1d4f57b64d2006c75aa4de1d03e6c7ec");
+    assertThat(TestData.sha256(bytes))
+        .isEqualTo("eba28fdf50b1b57543f57dd051b2468c1d4f57b64d2006c75aa4de1d03e6c7ec");
   }
 
   @Test
@@ -108,7 +167,8 @@ class ZtocVectorsTest {
     }
     assertThatThrownBy(() -> ZtocDecoder.decode(bytes, false))
         .isInstanceOf(MalformedZtocException.class)
-        .hasMessageContaining("toc.metadata[0]").hasMessageContaining("unknown type \"\"");
+        .hasMessageContaining("toc.metadata[0]")
+        .hasMessageContaining("unknown type \"\"");
   }
 
   @Test
@@ -123,11 +183,14 @@ class ZtocVectorsTest {
 
   @Test
   void case3AnnotatedExample() throws Exception {
-    byte[] bytes = check(buildCase3(), 108, "b58a83d17af0fdbdb8615044a275ad60440743f226762941382f8d3f140a1f08");
+    byte[] bytes =
+        check(
+            buildCase3(), 108, "b58a83d17af0fdbdb8615044a275ad60440743f226762941382f8d3f140a1f08");
     // ztoc.md section 5: root offset 20, Ztoc vtable [16, 20, 16, 12, 0, 0, 8, 4].
-    assertThat(java.util.Arrays.copyOfRange(bytes, 0, 20)).containsExactly(
-        0x14, 0, 0, 0, 0x10, 0, 0x14, 0, 0x10, 0, 0x0c, 0, 0, 0, 0, 0, 8, 0, 4, 0);
-    assertThat(java.util.Arrays.copyOfRange(bytes, 100, 108)).containsExactly(3, 0, 0, 0, '0', '.', '9', 0);
+    assertThat(java.util.Arrays.copyOfRange(bytes, 0, 20))
+        .containsExactly(0x14, 0, 0, 0, 0x10, 0, 0x14, 0, 0x10, 0, 0x0c, 0, 0, 0, 0, 0, 8, 0, 4, 0);
+    assertThat(java.util.Arrays.copyOfRange(bytes, 100, 108))
+        .containsExactly(3, 0, 0, 0, '0', '.', '9', 0);
   }
 
   @Test
@@ -140,7 +203,8 @@ class ZtocVectorsTest {
     Ztoc original = buildCase1();
     Ztoc decoded = ZtocDecoder.decode(original.encode(), false);
     assertThat(decoded.files()).containsExactlyElementsOf(original.files());
-    assertThat(decoded.files().get(1).paxRecords()).extracting(PaxRecord::key)
+    assertThat(decoded.files().get(1).paxRecords())
+        .extracting(PaxRecord::key)
         .containsExactly("SCHILY.xattr.user.a", "atime", "mtime", "path");
     assertThat(decoded.files().get(3).paxRecords().get(0).rawValue()).containsExactly(1, 0, 0, 2);
     assertThat(decoded.files().get(4).rawName())
@@ -158,18 +222,24 @@ class ZtocVectorsTest {
   @Test
   void vectorsFailTheConsistencyChecksOfFullDecode() {
     // Their checkpoints are not real zinfo blobs, so the strict decoder refuses them.
-    assertThatThrownBy(() -> Ztoc.decode(buildCase1().encode())).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(buildCase1().encode()))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("checkpoints");
-    assertThatThrownBy(() -> Ztoc.decode(buildCase2().encode())).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(buildCase2().encode()))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("checkpoints");
-    assertThatThrownBy(() -> Ztoc.decode(buildCase3().encode())).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> Ztoc.decode(buildCase3().encode()))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("span digests");
   }
 
   @Test
   void duplicatePaxKeysKeepTheLastValue() throws Exception {
-    FileMetadata f = r1().toBuilder().paxRecords(List.of(PaxRecord.of("b", "1"), PaxRecord.of("a", "2"),
-        PaxRecord.of("b", "3"))).build();
+    FileMetadata f =
+        r1().toBuilder()
+            .paxRecords(
+                List.of(PaxRecord.of("b", "1"), PaxRecord.of("a", "2"), PaxRecord.of("b", "3")))
+            .build();
     assertThat(f.paxRecords()).containsExactly(PaxRecord.of("a", "2"), PaxRecord.of("b", "3"));
   }
 

@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * An entry could not be extracted safely: its name escapes the target directory, a path
- * component is a symbolic link that leads outside it, a file already exists and overwriting was
- * not allowed, a hard link points at something not extracted, or the file system refused.
- * Names the entry and the path concerned. Extraction stops at the first such entry.
+ * An entry could not be extracted safely: its name escapes the target directory, a path component
+ * is a symbolic link that leads outside it, a file already exists and overwriting was not allowed,
+ * a hard link points at something not extracted, or the file system refused. Names the entry and
+ * the path concerned. Extraction stops at the first such entry.
  *
- * <p>Example message: {@code refusing to extract "evil/passwd": path component "evil" is a
- * symbolic link to /etc, outside /tmp/out}.
+ * <p>Example message: {@code refusing to extract "evil/passwd": path component "evil" is a symbolic
+ * link to /etc, outside /tmp/out}.
  */
 public class ExtractionException extends ZtocException {
   private static final long serialVersionUID = 1L;

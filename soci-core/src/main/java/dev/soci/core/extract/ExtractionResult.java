@@ -10,10 +10,15 @@ import java.util.List;
  * @param symlinks symbolic links created
  * @param hardLinks hard links created (to files extracted earlier in the same run)
  * @param specialFiles device files and fifos created (only when allowed)
- * @param skipped names of entries not extracted, with the reason, e.g. {@code "dev/null
- *     (character device; devices not allowed)"}
+ * @param skipped names of entries not extracted, with the reason, e.g. {@code "dev/null (character
+ *     device; devices not allowed)"}
  */
-public record ExtractionResult(int files, int directories, int symlinks, int hardLinks, int specialFiles,
+public record ExtractionResult(
+    int files,
+    int directories,
+    int symlinks,
+    int hardLinks,
+    int specialFiles,
     List<String> skipped) {
   /** Copies {@code skipped}. */
   public ExtractionResult {

@@ -36,30 +36,29 @@ import java.util.concurrent.TimeUnit;
  * Extracts a layer's files into a directory, safely, whatever the layer and its zTOC hold:
  *
  * <ul>
- *   <li><b>Names</b>: leading {@code /} and {@code ./} are stripped, {@code .} and empty
- *       components dropped; a name with a {@code ..} component, a NUL, or bytes that are not
- *       UTF-8 is refused.
- *   <li><b>Symbolic links</b> are created as they are (any target), but never written through
- *       when they lead outside the directory: every existing path component is read without
- *       following links, and a component that is a link is resolved to its real path, which must
- *       lie inside the directory (so {@code lib -> usr/lib} works, {@code evil -> /etc} and
- *       chains that end outside do not). The last component is created with
- *       {@code O_CREAT|O_EXCL}, which never follows a link.
+ *   <li><b>Names</b>: leading {@code /} and {@code ./} are stripped, {@code .} and empty components
+ *       dropped; a name with a {@code ..} component, a NUL, or bytes that are not UTF-8 is refused.
+ *   <li><b>Symbolic links</b> are created as they are (any target), but never written through when
+ *       they lead outside the directory: every existing path component is read without following
+ *       links, and a component that is a link is resolved to its real path, which must lie inside
+ *       the directory (so {@code lib -> usr/lib} works, {@code evil -> /etc} and chains that end
+ *       outside do not). The last component is created with {@code O_CREAT|O_EXCL}, which never
+ *       follows a link.
  *   <li><b>Existing files</b> are never replaced unless {@link #overwrite(boolean)} is on (then a
  *       file or link in the way is removed, never followed; a non-empty directory is not).
- *   <li><b>Hard links</b> are made only to regular files extracted earlier in the same run; a
- *       link whose target was not selected gets a copy of the target's data instead.
- *   <li><b>Device files and fifos</b> are skipped unless {@link #devices(boolean)} is on (the
- *       JDK cannot create them, so {@code mknod}/{@code mkfifo} are run, with a timeout).
- *   <li><b>Modes</b> are masked to {@code 0777}: no setuid, setgid or sticky bit unless
- *       {@link #specialModeBits(boolean)} is on. Ownership is never changed. Directory modes
- *       and times are applied last, so a read-only directory can still be filled.
+ *   <li><b>Hard links</b> are made only to regular files extracted earlier in the same run; a link
+ *       whose target was not selected gets a copy of the target's data instead.
+ *   <li><b>Device files and fifos</b> are skipped unless {@link #devices(boolean)} is on (the JDK
+ *       cannot create them, so {@code mknod}/{@code mkfifo} are run, with a timeout).
+ *   <li><b>Modes</b> are masked to {@code 0777}: no setuid, setgid or sticky bit unless {@link
+ *       #specialModeBits(boolean)} is on. Ownership is never changed. Directory modes and times are
+ *       applied last, so a read-only directory can still be filled.
  * </ul>
  *
- * <p>Every file's tar header is verified and every span's digest checked on the way
- * ({@link SeekableLayer}). Extraction stops at the first entry it cannot extract safely with an
- * {@link ExtractionException}; what was extracted before stays. Other processes changing the
- * directory during extraction are outside this model (Java has no {@code openat}).
+ * <p>Every file's tar header is verified and every span's digest checked on the way ({@link
+ * SeekableLayer}). Extraction stops at the first entry it cannot extract safely with an {@link
+ * ExtractionException}; what was extracted before stays. Other processes changing the directory
+ * during extraction are outside this model (Java has no {@code openat}).
  *
  * <p>Immutable and thread-safe; options are set with the fluent methods:
  *
@@ -108,15 +107,15 @@ public final class LayerExtractor {
 
   /**
    * Extracts the entries of {@code layer} named in {@code names} (cleaned like entry names; a
-   * directory selects everything below it; empty: everything) into {@code dir}, which is
-   * created if missing.
+   * directory selects everything below it; empty: everything) into {@code dir}, which is created if
+   * missing.
    *
-   * @throws EntryNotFoundException if a name matches no entry (checked before anything is
-   *     written)
+   * @throws EntryNotFoundException if a name matches no entry (checked before anything is written)
    * @throws ExtractionException if an entry cannot be extracted safely
    * @throws ZtocException if the layer cannot be read (a span or header that does not verify)
    */
-  public ExtractionResult extract(SeekableLayer layer, Path dir, Collection<String> names) throws IOException {
+  public ExtractionResult extract(SeekableLayer layer, Path dir, Collection<String> names)
+      throws IOException {
     Files.createDirectories(dir);
     Path root = dir.toRealPath();
     Set<String> wanted = new LinkedHashSet<>();
@@ -160,11 +159,13 @@ public final class LayerExtractor {
       }
     }
     run.finishDirectories();
-    return new ExtractionResult(run.files, run.directories.size(), run.symlinks, run.hardLinks, run.special,
-        run.skipped);
+    return new ExtractionResult(
+        run.files, run.directories.size(), run.symlinks, run.hardLinks, run.special, run.skipped);
   }
 
-  /** The name in {@code wanted} that selects {@code path} (itself or a directory above it), or null. */
+  /**
+   * The name in {@code wanted} that selects {@code path} (itself or a directory above it), or null.
+   */
   private static String selection(List<String> path, Set<String> wanted) {
     String joined = String.join("/", path);
     for (String w : wanted) {
@@ -176,17 +177,19 @@ public final class LayerExtractor {
   }
 
   /**
-   * The components of a name relative to the target directory: leading {@code /} and
-   * {@code ./} stripped, {@code .} and empty components dropped; {@code ..}, NUL and non-UTF-8
-   * names refused.
+   * The components of a name relative to the target directory: leading {@code /} and {@code ./}
+   * stripped, {@code .} and empty components dropped; {@code ..}, NUL and non-UTF-8 names refused.
    */
   static List<String> safePath(String display, byte[] raw, Path root) throws ExtractionException {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw));
     } catch (CharacterCodingException e) {
-      throw new ExtractionException(display, null, "refusing to extract \"" + display
-          + "\": its name is not valid UTF-8", e);
+      throw new ExtractionException(
+          display, null, "refusing to extract \"" + display + "\": its name is not valid UTF-8", e);
     }
     List<String> out = new ArrayList<>();
     for (String c : display.split("/", -1)) {
@@ -194,12 +197,21 @@ public final class LayerExtractor {
         continue;
       }
       if (c.equals("..")) {
-        throw new ExtractionException(display, null, "refusing to extract \"" + display
-            + "\": its name has a \"..\" component, which could escape " + root, null);
+        throw new ExtractionException(
+            display,
+            null,
+            "refusing to extract \""
+                + display
+                + "\": its name has a \"..\" component, which could escape "
+                + root,
+            null);
       }
       if (c.indexOf('\0') >= 0) {
-        throw new ExtractionException(display, null, "refusing to extract \"" + display
-            + "\": its name has a NUL byte", null);
+        throw new ExtractionException(
+            display,
+            null,
+            "refusing to extract \"" + display + "\": its name has a NUL byte",
+            null);
       }
       out.add(c);
     }
@@ -214,7 +226,8 @@ public final class LayerExtractor {
     private final List<Directory> directoryEntries = new ArrayList<>();
     private final Set<Path> directories = new HashSet<>();
     private final List<String> skipped = new ArrayList<>();
-    private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private final boolean posix =
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private int files;
     private int symlinks;
     private int hardLinks;
@@ -236,19 +249,21 @@ public final class LayerExtractor {
           case SYMLINK -> symlink(f, target);
           case HARDLINK -> hardLink(f, target);
           case CHAR, BLOCK, FIFO -> specialFile(f, target);
-          default -> throw new ExtractionException(name, target, "cannot extract \"" + name + "\": unknown type "
-              + f.type(), null);
+          default ->
+              throw new ExtractionException(
+                  name, target, "cannot extract \"" + name + "\": unknown type " + f.type(), null);
         }
       } catch (ZtocException e) {
         throw e;
       } catch (IOException e) {
-        throw new ExtractionException(name, target, "cannot extract \"" + name + "\" to " + target + ": " + e, e);
+        throw new ExtractionException(
+            name, target, "cannot extract \"" + name + "\" to " + target + ": " + e, e);
       }
     }
 
     /**
-     * Walks the parent components of {@code rel} from the root without following links,
-     * creating missing directories; a component that is a link must resolve inside the root.
+     * Walks the parent components of {@code rel} from the root without following links, creating
+     * missing directories; a component that is a link must resolve inside the root.
      */
     private Path parentDirectory(String name, List<String> rel) throws IOException {
       Path cur = root;
@@ -261,8 +276,8 @@ public final class LayerExtractor {
           try {
             Files.createDirectory(next);
           } catch (IOException ce) {
-            throw new ExtractionException(name, next, "cannot create directory " + next + " for \"" + name
-                + "\": " + ce, ce);
+            throw new ExtractionException(
+                name, next, "cannot create directory " + next + " for \"" + name + "\": " + ce, ce);
           }
           directories.add(next);
           cur = next;
@@ -275,21 +290,56 @@ public final class LayerExtractor {
           try {
             real = next.toRealPath();
           } catch (IOException e) {
-            throw new ExtractionException(name, next, "refusing to extract \"" + name + "\": path component \""
-                + root.relativize(next) + "\" is a symbolic link that does not resolve (" + e.getMessage() + ")", e);
+            throw new ExtractionException(
+                name,
+                next,
+                "refusing to extract \""
+                    + name
+                    + "\": path component \""
+                    + root.relativize(next)
+                    + "\" is a symbolic link that does not resolve ("
+                    + e.getMessage()
+                    + ")",
+                e);
           }
           if (!real.startsWith(root)) {
-            throw new ExtractionException(name, next, "refusing to extract \"" + name + "\": path component \""
-                + root.relativize(next) + "\" is a symbolic link to " + real + ", outside " + root, null);
+            throw new ExtractionException(
+                name,
+                next,
+                "refusing to extract \""
+                    + name
+                    + "\": path component \""
+                    + root.relativize(next)
+                    + "\" is a symbolic link to "
+                    + real
+                    + ", outside "
+                    + root,
+                null);
           }
           if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ExtractionException(name, next, "cannot extract \"" + name + "\": path component \""
-                + root.relativize(next) + "\" is a symbolic link to " + real + ", which is not a directory", null);
+            throw new ExtractionException(
+                name,
+                next,
+                "cannot extract \""
+                    + name
+                    + "\": path component \""
+                    + root.relativize(next)
+                    + "\" is a symbolic link to "
+                    + real
+                    + ", which is not a directory",
+                null);
           }
           cur = real;
         } else {
-          throw new ExtractionException(name, next, "cannot extract \"" + name + "\": path component \""
-              + root.relativize(next) + "\" exists and is not a directory", null);
+          throw new ExtractionException(
+              name,
+              next,
+              "cannot extract \""
+                  + name
+                  + "\": path component \""
+                  + root.relativize(next)
+                  + "\" exists and is not a directory",
+              null);
         }
       }
       return cur;
@@ -301,14 +351,24 @@ public final class LayerExtractor {
         return;
       }
       if (!overwrite) {
-        throw new ExtractionException(f.name(), target, "refusing to overwrite existing " + target + " with \""
-            + f.name() + "\" (overwriting not allowed)", null);
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "refusing to overwrite existing "
+                + target
+                + " with \""
+                + f.name()
+                + "\" (overwriting not allowed)",
+            null);
       }
       try {
         Files.delete(target); // a link itself, never what it points to
       } catch (DirectoryNotEmptyException e) {
-        throw new ExtractionException(f.name(), target, "cannot replace the non-empty directory " + target
-            + " with \"" + f.name() + "\"", e);
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "cannot replace the non-empty directory " + target + " with \"" + f.name() + "\"",
+            e);
       }
       directories.remove(target);
     }
@@ -327,8 +387,12 @@ public final class LayerExtractor {
     private void regularFile(FileMetadata f, FileMetadata data, Path target) throws IOException {
       clear(f, target);
       try (InputStream in = layer.openFile(data);
-          OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
+          OutputStream out =
+              Files.newOutputStream(
+                  target,
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS)) {
         in.transferTo(out);
       }
       applyMode(f, target);
@@ -340,8 +404,15 @@ public final class LayerExtractor {
     private void symlink(FileMetadata f, Path target) throws IOException {
       String to = f.linkName();
       if (to.isEmpty() || to.indexOf('\0') >= 0) {
-        throw new ExtractionException(f.name(), target, "cannot extract symbolic link \"" + f.name()
-            + "\": its target \"" + to + "\" is empty or has a NUL byte", null);
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "cannot extract symbolic link \""
+                + f.name()
+                + "\": its target \""
+                + to
+                + "\" is empty or has a NUL byte",
+            null);
       }
       clear(f, target);
       Files.createSymbolicLink(target, target.getFileSystem().getPath(to));
@@ -353,44 +424,83 @@ public final class LayerExtractor {
       Path existing = rel.isEmpty() ? root : root.resolve(String.join("/", rel));
       if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS) || Files.exists(existing)) {
         Path real = existing.toRealPath();
-        if (!real.startsWith(root) || !extractedFiles.contains(key(real))
+        if (!real.startsWith(root)
+            || !extractedFiles.contains(key(real))
             || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-          throw new ExtractionException(f.name(), target, "refusing to extract hard link \"" + f.name() + "\" to \""
-              + f.linkName() + "\": " + real + " is not a regular file extracted from this layer", null);
+          throw new ExtractionException(
+              f.name(),
+              target,
+              "refusing to extract hard link \""
+                  + f.name()
+                  + "\" to \""
+                  + f.linkName()
+                  + "\": "
+                  + real
+                  + " is not a regular file extracted from this layer",
+              null);
         }
         clear(f, target);
         Files.createLink(target, real);
         hardLinks++;
         return;
       }
-      // The target was not selected: write a copy of its data (looked up in the TOC, links followed).
+      // The target was not selected: write a copy of its data (looked up in the TOC, links
+      // followed).
       FileMetadata data;
       try {
         data = layer.toc().resolve(f.rawLinkName());
       } catch (EntryNotFoundException e) {
-        throw new ExtractionException(f.name(), target, "refusing to extract hard link \"" + f.name() + "\" to \""
-            + f.linkName() + "\": the layer has no such file (" + e.getMessage() + ")", e);
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "refusing to extract hard link \""
+                + f.name()
+                + "\" to \""
+                + f.linkName()
+                + "\": the layer has no such file ("
+                + e.getMessage()
+                + ")",
+            e);
       }
       if (data.type() != EntryType.REG) {
-        throw new ExtractionException(f.name(), target, "refusing to extract hard link \"" + f.name() + "\" to \""
-            + f.linkName() + "\": the target is a " + data.type().wireName() + ", not a regular file", null);
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "refusing to extract hard link \""
+                + f.name()
+                + "\" to \""
+                + f.linkName()
+                + "\": the target is a "
+                + data.type().wireName()
+                + ", not a regular file",
+            null);
       }
       regularFile(f, data, target);
     }
 
     private void specialFile(FileMetadata f, Path target) throws IOException {
-      String kind = f.type() == EntryType.FIFO ? "fifo" : f.type() == EntryType.CHAR ? "character device"
-          : "block device";
+      String kind =
+          f.type() == EntryType.FIFO
+              ? "fifo"
+              : f.type() == EntryType.CHAR ? "character device" : "block device";
       if (!devices) {
         skipped.add(f.name() + " (" + kind + "; devices not allowed)");
         return;
       }
       clear(f, target);
       String mode = Long.toOctalString(maskedMode(f));
-      List<String> command = f.type() == EntryType.FIFO
-          ? List.of("mkfifo", "-m", mode, "--", target.toString())
-          : List.of("mknod", "-m", mode, "--", target.toString(), f.type() == EntryType.CHAR ? "c" : "b",
-              Long.toString(f.devMajor()), Long.toString(f.devMinor()));
+      List<String> command =
+          f.type() == EntryType.FIFO
+              ? List.of("mkfifo", "-m", mode, "--", target.toString())
+              : List.of(
+                  "mknod",
+                  "-m",
+                  mode,
+                  "--",
+                  target.toString(),
+                  f.type() == EntryType.CHAR ? "c" : "b",
+                  Long.toString(f.devMajor()),
+                  Long.toString(f.devMinor()));
       run(f, target, command);
       special++;
     }
@@ -400,8 +510,17 @@ public final class LayerExtractor {
       try {
         if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new ExtractionException(f.name(), target, "cannot create " + target + ": " + command.get(0)
-              + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s", null);
+          throw new ExtractionException(
+              f.name(),
+              target,
+              "cannot create "
+                  + target
+                  + ": "
+                  + command.get(0)
+                  + " did not finish within "
+                  + COMMAND_TIMEOUT_SECONDS
+                  + " s",
+              null);
         }
       } catch (InterruptedException e) {
         p.destroyForcibly();
@@ -409,9 +528,13 @@ public final class LayerExtractor {
         throw new java.io.InterruptedIOException("interrupted while creating " + target);
       }
       if (p.exitValue() != 0) {
-        String output = new String(p.getInputStream().readNBytes(1024), StandardCharsets.UTF_8).trim();
-        throw new ExtractionException(f.name(), target, "cannot create " + target + ": " + command.get(0)
-            + " failed (" + output + ")", null);
+        String output =
+            new String(p.getInputStream().readNBytes(1024), StandardCharsets.UTF_8).trim();
+        throw new ExtractionException(
+            f.name(),
+            target,
+            "cannot create " + target + ": " + command.get(0) + " failed (" + output + ")",
+            null);
       }
     }
 
@@ -434,13 +557,15 @@ public final class LayerExtractor {
 
     /** Directory modes and times last, deepest first, so read-only directories could be filled. */
     void finishDirectories() throws IOException {
-      directoryEntries.sort((x, y) -> Integer.compare(y.path.getNameCount(), x.path.getNameCount()));
+      directoryEntries.sort(
+          (x, y) -> Integer.compare(y.path.getNameCount(), x.path.getNameCount()));
       for (Directory d : directoryEntries) {
         if (Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
           try {
             applyMode(d.entry, d.path);
           } catch (IOException e) {
-            throw new ExtractionException(d.entry.name(), d.path, "cannot set the mode of " + d.path + ": " + e, e);
+            throw new ExtractionException(
+                d.entry.name(), d.path, "cannot set the mode of " + d.path + ": " + e, e);
           }
           d.entry.modTimeInstant().ifPresent(t -> setTime(d.path, t));
         }
@@ -466,9 +591,12 @@ public final class LayerExtractor {
   static Set<PosixFilePermission> permissions(long mode) {
     Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] bits = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ
     };
     for (int i = 0; i < bits.length; i++) {
       if ((mode & (1L << i)) != 0) {

@@ -9,9 +9,7 @@ public interface BuildListener {
   /** A layer has been dealt with (zTOC built or reused, or skipped). */
   default void onLayer(LayerResult result) {}
 
-  /**
-   * Bytes of layers read so far by zTOC builds of the current platform, out of {@code total}.
-   */
+  /** Bytes of layers read so far by zTOC builds of the current platform, out of {@code total}. */
   default void onProgress(long done, long total) {}
 
   /** A listener that ignores everything. */

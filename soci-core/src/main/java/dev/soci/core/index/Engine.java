@@ -36,14 +36,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The build and conversion algorithms of upstream {@code soci/soci_index.go} and
- * {@code soci/soci_convert.go} ({@code spec/index.md} sections 3 and 5), over a {@link Store}.
- * One instance per operation: it remembers the zTOCs it built so that a layer shared by several
+ * The build and conversion algorithms of upstream {@code soci/soci_index.go} and {@code
+ * soci/soci_convert.go} ({@code spec/index.md} sections 3 and 5), over a {@link Store}. One
+ * instance per operation: it remembers the zTOCs it built so that a layer shared by several
  * platforms is indexed once.
  */
 final class Engine {
   /** Options of one build. */
-  record Options(long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism) {}
+  record Options(
+      long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism) {}
 
   /** A zTOC this operation built or reused, and for which platform build it was first made. */
   private record Memo(Descriptor ztoc, boolean created, int build) {}
@@ -63,14 +64,17 @@ final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Platforms and manifests
 
-  /** containerd {@code images.Platforms}: the platforms an image declares, unknown ones excluded. */
+  /**
+   * containerd {@code images.Platforms}: the platforms an image declares, unknown ones excluded.
+   */
   List<Platform> platforms(Descriptor target) throws IOException {
     List<Platform> out = new ArrayList<>();
     collectPlatforms(target, out, new HashSet<>());
     return out;
   }
 
-  private void collectPlatforms(Descriptor d, List<Platform> out, Set<Digest> visiting) throws IOException {
+  private void collectPlatforms(Descriptor d, List<Platform> out, Set<Digest> visiting)
+      throws IOException {
     if (d.platform() != null) {
       if (!d.platform().os().equals("unknown") && !d.platform().architecture().equals("unknown")) {
         out.add(d.platform());
@@ -96,8 +100,12 @@ final class Engine {
     try {
       return OciJson.decoder().decodeConfigPlatform(b, store.describe(config)).normalize();
     } catch (InvalidDocumentException e) {
-      throw new SociIndexException("cannot read the platform of image config " + store.describe(config) + ": "
-          + e.getMessage(), e);
+      throw new SociIndexException(
+          "cannot read the platform of image config "
+              + store.describe(config)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -143,43 +151,64 @@ final class Engine {
     if (MediaTypes.isIndex(target.mediaType())) {
       for (Descriptor child : store.index(target).manifests()) {
         if (child.platform() == null) {
-          throw new SociIndexException("image index " + store.describe(target) + ": manifest " + child.digest()
-              + " should have proper platform");
+          throw new SociIndexException(
+              "image index "
+                  + store.describe(target)
+                  + ": manifest "
+                  + child.digest()
+                  + " should have proper platform");
         }
         if (platform.normalize().matches(child.platform())) {
           return child;
         }
       }
-      throw new SociIndexException("image manifest for " + platform + ": not found in " + store.describe(target));
+      throw new SociIndexException(
+          "image manifest for " + platform + ": not found in " + store.describe(target));
     }
     if (MediaTypes.isManifest(target.mediaType())) {
       if (target.platform() != null && !platform.normalize().matches(target.platform())) {
-        throw new SociIndexException("image manifest for " + platform + ": not found (the image is "
-            + target.platform() + ")");
+        throw new SociIndexException(
+            "image manifest for "
+                + platform
+                + ": not found (the image is "
+                + target.platform()
+                + ")");
       }
       return target;
     }
-    throw new SociIndexException("image " + target.digest() + " has media type \"" + target.mediaType()
-        + "\", which is neither an image manifest nor an image index");
+    throw new SociIndexException(
+        "image "
+            + target.digest()
+            + " has media type \""
+            + target.mediaType()
+            + "\", which is neither an image manifest nor an image index");
   }
 
   // ---------------------------------------------------------------------------------------------
   // Building one index
 
-  /** The compression of a layer media type as soci names it: containerd's, "" mapped to uncompressed for the plain OCI tar. */
+  /**
+   * The compression of a layer media type as soci names it: containerd's, "" mapped to uncompressed
+   * for the plain OCI tar.
+   */
   static String compressionOf(String mediaType) {
     String c = MediaTypes.diffCompression(mediaType);
     return c.isEmpty() && mediaType.equals(MediaTypes.OCI_LAYER) ? "uncompressed" : c;
   }
 
   /** Per-layer plan before any zTOC is built. */
-  private record Plan(Descriptor layer, LayerResult.Status status, CompressionAlgorithm algorithm, Descriptor ztoc) {}
+  private record Plan(
+      Descriptor layer,
+      LayerResult.Status status,
+      CompressionAlgorithm algorithm,
+      Descriptor ztoc) {}
 
   /**
-   * Upstream {@code IndexBuilder.Build}: builds (or reuses) the zTOCs of the manifest of
-   * {@code platform} and stores the index of {@code version}.
+   * Upstream {@code IndexBuilder.Build}: builds (or reuses) the zTOCs of the manifest of {@code
+   * platform} and stores the index of {@code version}.
    */
-  IndexResult build(Descriptor target, Platform platform, SociIndex.Version version) throws IOException {
+  IndexResult build(Descriptor target, Platform platform, SociIndex.Version version)
+      throws IOException {
     int build = ++buildNumber;
     Descriptor manifestDesc = manifestFor(target, platform);
     ImageManifest manifest = store.manifest(manifestDesc);
@@ -192,7 +221,8 @@ final class Engine {
       try {
         plans.add(plan(layer, build));
       } catch (SociIndexException e) {
-        errors.add(new SociIndexException(where + ": layer " + layer.digest() + ": " + e.getMessage(), e));
+        errors.add(
+            new SociIndexException(where + ": layer " + layer.digest() + ": " + e.getMessage(), e));
       } catch (IOException e) {
         errors.add(e);
       }
@@ -215,18 +245,21 @@ final class Engine {
       results.add(r);
       listener.onLayer(r);
       if (z != null) {
-        blobs.add(z.withAnnotations(Map.of(
-            Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, p.layer.mediaType(),
-            Annotations.SOCI_IMAGE_LAYER_DIGEST, p.layer.digest().toString(),
-            Annotations.SOCI_SPAN_SIZE, Long.toString(options.spanSize()))));
+        blobs.add(
+            z.withAnnotations(
+                Map.of(
+                    Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, p.layer.mediaType(),
+                    Annotations.SOCI_IMAGE_LAYER_DIGEST, p.layer.digest().toString(),
+                    Annotations.SOCI_SPAN_SIZE, Long.toString(options.spanSize()))));
       }
     }
     if (blobs.isEmpty()) {
       throw SociIndexException.emptyIndex(where + " (" + platform + ")");
     }
-    SociIndex index = version == SociIndex.Version.V1
-        ? SociIndex.v1(blobs, manifestDesc, options.buildToolIdentifier())
-        : SociIndex.v2(blobs, options.buildToolIdentifier());
+    SociIndex index =
+        version == SociIndex.Version.V1
+            ? SociIndex.v1(blobs, manifestDesc, options.buildToolIdentifier())
+            : SociIndex.v2(blobs, options.buildToolIdentifier());
     store.write(version.artifactType(), SociIndex.CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
     Descriptor written = store.write(MediaTypes.OCI_MANIFEST, index.encode());
     Descriptor desc = written.withArtifactType(version.artifactType());
@@ -249,18 +282,23 @@ final class Engine {
     } catch (IllegalArgumentException e) {
       throw new SociIndexException("could not determine layer compression: " + e.getMessage(), e);
     }
-    CompressionAlgorithm algorithm = switch (compression) {
-      case MediaTypes.COMPRESSION_GZIP -> CompressionAlgorithm.GZIP;
-      case "uncompressed", MediaTypes.COMPRESSION_UNKNOWN -> CompressionAlgorithm.UNCOMPRESSED;
-      default -> null;
-    };
+    CompressionAlgorithm algorithm =
+        switch (compression) {
+          case MediaTypes.COMPRESSION_GZIP -> CompressionAlgorithm.GZIP;
+          case "uncompressed", MediaTypes.COMPRESSION_UNKNOWN -> CompressionAlgorithm.UNCOMPRESSED;
+          default -> null;
+        };
     if (algorithm == null) {
       return new Plan(layer, LayerResult.Status.SKIPPED_UNSUPPORTED, null, null);
     }
     Memo m = memo.get(layer.digest());
     if (m != null) {
       boolean createdNow = m.created && m.build == build;
-      return new Plan(layer, createdNow ? LayerResult.Status.CREATED : LayerResult.Status.REUSED, algorithm, m.ztoc);
+      return new Plan(
+          layer,
+          createdNow ? LayerResult.Status.CREATED : LayerResult.Status.REUSED,
+          algorithm,
+          m.ztoc);
     }
     Descriptor existing = store.existingZtoc(layer.digest(), options.spanSize());
     if (existing != null) {
@@ -278,7 +316,9 @@ final class Engine {
     for (int i = 0; i < plans.size(); i++) {
       Plan p = plans.get(i);
       out.add(p == null ? null : p.ztoc);
-      if (p != null && p.status == LayerResult.Status.CREATED && p.ztoc == null
+      if (p != null
+          && p.status == LayerResult.Status.CREATED
+          && p.ztoc == null
           && first.putIfAbsent(p.layer.digest(), i) == null) {
         toBuild.add(i);
         total += p.layer.size();
@@ -290,13 +330,20 @@ final class Engine {
       int builds = Math.min(options.parallelism(), toBuild.size());
       // Processors the concurrent builds leave over inflate single large layers in parallel,
       // with the heap shared out as well.
-      int threadsPerBuild = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() / builds,
-          1 + SpeculativeDecoding.maxWorkers(Runtime.getRuntime().maxMemory() / builds)));
-      ExecutorService pool = Executors.newFixedThreadPool(builds, r -> {
-        Thread t = new Thread(r, "soci-ztoc-build");
-        t.setDaemon(true);
-        return t;
-      });
+      int threadsPerBuild =
+          Math.max(
+              1,
+              Math.min(
+                  Runtime.getRuntime().availableProcessors() / builds,
+                  1 + SpeculativeDecoding.maxWorkers(Runtime.getRuntime().maxMemory() / builds)));
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              builds,
+              r -> {
+                Thread t = new Thread(r, "soci-ztoc-build");
+                t.setDaemon(true);
+                return t;
+              });
       try {
         List<Future<Descriptor>> futures = new ArrayList<>();
         for (int i : toBuild) {
@@ -312,10 +359,18 @@ final class Engine {
             out.set(toBuild.get(k), z);
           } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            String msg = where + ": could not build zTOC for layer " + p.layer.digest() + " ("
-                + store.describe(p.layer) + "): " + c.getMessage();
-            errors.add(c instanceof dev.soci.oci.OciException oe ? oe : new SociIndexException(msg, c));
-            futures.forEach(f -> f.cancel(true)); // queued builds never start; running ones are interrupted
+            String msg =
+                where
+                    + ": could not build zTOC for layer "
+                    + p.layer.digest()
+                    + " ("
+                    + store.describe(p.layer)
+                    + "): "
+                    + c.getMessage();
+            errors.add(
+                c instanceof dev.soci.oci.OciException oe ? oe : new SociIndexException(msg, c));
+            futures.forEach(
+                f -> f.cancel(true)); // queued builds never start; running ones are interrupted
           } catch (CancellationException e) {
             // another layer failed first
           } catch (InterruptedException e) {
@@ -328,7 +383,8 @@ final class Engine {
       } finally {
         pool.shutdownNow();
         try {
-          pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // no build outlives the operation
+          pool.awaitTermination(
+              1, java.util.concurrent.TimeUnit.MINUTES); // no build outlives the operation
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -343,13 +399,15 @@ final class Engine {
     return out;
   }
 
-  private Descriptor buildZtoc(Plan p, AtomicLong done, long total, int threads) throws IOException {
-    ZtocBuilder builder = ZtocBuilder.withDefaults()
-        .spanSize(options.spanSize())
-        .buildToolIdentifier(options.buildToolIdentifier())
-        .compression(p.algorithm)
-        .zone(options.zone())
-        .parallelism(threads);
+  private Descriptor buildZtoc(Plan p, AtomicLong done, long total, int threads)
+      throws IOException {
+    ZtocBuilder builder =
+        ZtocBuilder.withDefaults()
+            .spanSize(options.spanSize())
+            .buildToolIdentifier(options.buildToolIdentifier())
+            .compression(p.algorithm)
+            .zone(options.zone())
+            .parallelism(threads);
     Path file = store.file(p.layer);
     Ztoc ztoc;
     if (file != null) {
@@ -357,26 +415,33 @@ final class Engine {
     } else {
       try (InputStream in = new ProgressStream(store.open(p.layer), done, total)) {
         ztoc = builder.build(in);
-        in.transferTo(OutputStream.nullOutputStream()); // read to the end so that the digest is checked
+        in.transferTo(
+            OutputStream.nullOutputStream()); // read to the end so that the digest is checked
       }
     }
     return store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
   }
 
   /**
-   * Builds from the blob's file, which may then be inflated by several threads; the blob is
-   * checked against its descriptor from the same single read (on the thread that hashes spans)
-   * before the zTOC is used.
+   * Builds from the blob's file, which may then be inflated by several threads; the blob is checked
+   * against its descriptor from the same single read (on the thread that hashes spans) before the
+   * zTOC is used.
    */
-  private Ztoc buildFromFile(ZtocBuilder builder, Descriptor layer, Path file, AtomicLong done, long total)
+  private Ztoc buildFromFile(
+      ZtocBuilder builder, Descriptor layer, Path file, AtomicLong done, long total)
       throws IOException {
     OutputStream check = store.check(layer);
     long[] reported = {0};
-    // A cancelled build stops at its next read: the file channel closes when its thread is interrupted.
-    Ztoc ztoc = builder.progress((n, size) -> {
-      addProgress(done, n - reported[0], total);
-      reported[0] = n;
-    }).build(file, check);
+    // A cancelled build stops at its next read: the file channel closes when its thread is
+    // interrupted.
+    Ztoc ztoc =
+        builder
+            .progress(
+                (n, size) -> {
+                  addProgress(done, n - reported[0], total);
+                  reported[0] = n;
+                })
+            .build(file, check);
     check.close(); // fails unless the bytes read are the blob the descriptor names
     return ztoc;
   }
@@ -436,7 +501,8 @@ final class Engine {
   Converted convert(Descriptor target, PlatformSelection selection) throws IOException {
     List<Platform> all = platforms(target);
     if (all.isEmpty()) {
-      throw new SociIndexException("image " + store.describe(target) + " does not support any platforms");
+      throw new SociIndexException(
+          "image " + store.describe(target) + " does not support any platforms");
     }
     Descriptor image = target;
     if (MediaTypes.isManifest(target.mediaType())) {
@@ -450,8 +516,12 @@ final class Engine {
     } else if (MediaTypes.isManifest(image.mediaType())) {
       ociIndex = ImageIndex.of(MediaTypes.OCI_INDEX, List.of(image));
     } else {
-      throw new SociIndexException("image " + target.digest() + " has media type \"" + target.mediaType()
-          + "\", which is neither an image manifest nor an image index");
+      throw new SociIndexException(
+          "image "
+              + target.digest()
+              + " has media type \""
+              + target.mediaType()
+              + "\", which is neither an image manifest nor an image index");
     }
 
     List<IndexResult> built = new ArrayList<>();
@@ -483,8 +553,10 @@ final class Engine {
           break;
         }
       }
-      if (!MediaTypes.isManifest(desc.mediaType()) || MediaTypes.SOCI_INDEX_V2.equals(desc.artifactType())) {
-        continue; // nested indexes, other artifacts, and SOCI indexes of an earlier conversion stay as they are
+      if (!MediaTypes.isManifest(desc.mediaType())
+          || MediaTypes.SOCI_INDEX_V2.equals(desc.artifactType())) {
+        continue; // nested indexes, other artifacts, and SOCI indexes of an earlier conversion stay
+        // as they are
       }
       if (!store.exists(desc)) {
         if (idx < 0) {
@@ -493,17 +565,27 @@ final class Engine {
         store.manifest(desc); // reports the missing blob
       }
       ImageManifest m = store.manifest(desc);
-      m = m.withMediaType(MediaTypes.OCI_MANIFEST).withConfig(m.config().withMediaType(MediaTypes.OCI_CONFIG));
+      m =
+          m.withMediaType(MediaTypes.OCI_MANIFEST)
+              .withConfig(m.config().withMediaType(MediaTypes.OCI_CONFIG));
       if (idx >= 0) {
-        m = m.withAnnotation(Annotations.SOCI_INDEX_DIGEST, built.get(idx).descriptor().digest().toString());
+        m =
+            m.withAnnotation(
+                Annotations.SOCI_INDEX_DIGEST, built.get(idx).descriptor().digest().toString());
       }
       Descriptor written = store.write(MediaTypes.OCI_MANIFEST, OciJson.encode(m));
-      Descriptor updated = desc.toBuilder().digest(written.digest()).size(written.size())
-          .mediaType(MediaTypes.OCI_MANIFEST).annotations(m.annotations()).build();
+      Descriptor updated =
+          desc.toBuilder()
+              .digest(written.digest())
+              .size(written.size())
+              .mediaType(MediaTypes.OCI_MANIFEST)
+              .annotations(m.annotations())
+              .build();
       manifests.set(i, updated);
       if (idx >= 0) {
-        sociDescs[idx] = sociDescs[idx].withAnnotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST,
-            updated.digest().toString());
+        sociDescs[idx] =
+            sociDescs[idx].withAnnotation(
+                Annotations.SOCI_IMAGE_MANIFEST_DIGEST, updated.digest().toString());
       }
     }
 
@@ -515,7 +597,8 @@ final class Engine {
       int existing = -1;
       for (int i = 0; i < manifests.size(); i++) {
         Descriptor m = manifests.get(i);
-        if (MediaTypes.SOCI_INDEX_V2.equals(m.artifactType()) && m.platform() != null
+        if (MediaTypes.SOCI_INDEX_V2.equals(m.artifactType())
+            && m.platform() != null
             && normalized.matches(m.platform())) {
           existing = i;
           break;
@@ -535,6 +618,7 @@ final class Engine {
       IndexResult r = built.get(k);
       results.add(new IndexResult(r.platform(), r.manifest(), sociDescs[k], r.index(), r.layers()));
     }
-    return new Converted(Descriptor.of(MediaTypes.OCI_INDEX, written.digest(), written.size()), results);
+    return new Converted(
+        Descriptor.of(MediaTypes.OCI_INDEX, written.digest(), written.size()), results);
   }
 }

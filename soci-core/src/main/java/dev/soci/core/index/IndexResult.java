@@ -15,7 +15,11 @@ import java.util.Objects;
  * @param index the index itself
  * @param layers what happened to each layer, in layer order
  */
-public record IndexResult(Platform platform, Descriptor manifest, Descriptor descriptor, SociIndex index,
+public record IndexResult(
+    Platform platform,
+    Descriptor manifest,
+    Descriptor descriptor,
+    SociIndex index,
     List<LayerResult> layers) {
   /** Checks and copies the fields. */
   public IndexResult {

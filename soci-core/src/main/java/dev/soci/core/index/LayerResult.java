@@ -14,7 +14,8 @@ import java.util.Objects;
  *     {@code null} for a skipped layer
  * @param minLayerSize the minimum layer size of the build (for the message)
  */
-public record LayerResult(Platform platform, Descriptor layer, Status status, Descriptor ztoc, long minLayerSize) {
+public record LayerResult(
+    Platform platform, Descriptor layer, Status status, Descriptor ztoc, long minLayerSize) {
 
   /** What was done with a layer. */
   public enum Status {
@@ -44,11 +45,23 @@ public record LayerResult(Platform platform, Descriptor layer, Status status, De
     return switch (status) {
       case CREATED -> "layer " + layer.digest() + " -> ztoc " + ztoc.digest();
       case REUSED -> "layer " + layer.digest() + " -> ztoc " + ztoc.digest() + " (already exists)";
-      case SKIPPED_TOO_SMALL -> "ztoc skipped - layer " + layer.digest() + " (" + layer.mediaType() + ") size "
-          + layer.size() + " is less than min-layer-size " + minLayerSize;
-      case SKIPPED_UNSUPPORTED -> "ztoc skipped - layer " + layer.digest() + " (" + layer.mediaType()
-          + ") is compressed in an unsupported format. expect: [tar, gzip, unknown] but got \""
-          + Engine.compressionOf(layer.mediaType()) + "\"";
+      case SKIPPED_TOO_SMALL ->
+          "ztoc skipped - layer "
+              + layer.digest()
+              + " ("
+              + layer.mediaType()
+              + ") size "
+              + layer.size()
+              + " is less than min-layer-size "
+              + minLayerSize;
+      case SKIPPED_UNSUPPORTED ->
+          "ztoc skipped - layer "
+              + layer.digest()
+              + " ("
+              + layer.mediaType()
+              + ") is compressed in an unsupported format. expect: [tar, gzip, unknown] but got \""
+              + Engine.compressionOf(layer.mediaType())
+              + "\"";
     };
   }
 }

@@ -53,7 +53,9 @@ final class LayoutStore implements Store {
   public Path file(Descriptor d) {
     Path f = layout.blobPath(d.digest());
     try {
-      return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.size(f) == d.size() ? f : null;
+      return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.size(f) == d.size()
+          ? f
+          : null;
     } catch (IOException e) {
       return null; // open() reports it
     }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which platforms of an image to index: the default one, the listed ones, or all of them.
- * The default is the image's own platform for a single-manifest image (read from its config)
- * and the host platform ({@link Platform#host()}) for a multi-platform image, as upstream
- * {@code soci convert} chooses. Immutable.
+ * Which platforms of an image to index: the default one, the listed ones, or all of them. The
+ * default is the image's own platform for a single-manifest image (read from its config) and the
+ * host platform ({@link Platform#host()}) for a multi-platform image, as upstream {@code soci
+ * convert} chooses. Immutable.
  */
 public final class PlatformSelection {
   private static final PlatformSelection DEFAULT = new PlatformSelection(List.of(), false);

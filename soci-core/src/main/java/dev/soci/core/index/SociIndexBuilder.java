@@ -20,24 +20,25 @@ import java.util.regex.Pattern;
  * Builds SOCI indexes for an image in an OCI image layout, as upstream {@code soci create} and
  * {@code soci convert} do for an image in containerd ({@code spec/index.md} sections 3 and 5).
  *
- * <p>For every layer of the chosen platform's manifest that is a gzip or uncompressed tar layer
- * of at least the minimum size, a zTOC is built with {@link ZtocBuilder} (several layers at once,
- * at most {@link #parallelism} of them, each in bounded memory, each layer read once and checked
- * against its digest) or reused when the layout already holds one for the same layer and span
- * size. zTOCs, the {@code {}} config and the index are stored as blobs; {@code index.json} is
- * updated last, so a build that fails leaves the layout as it was.
+ * <p>For every layer of the chosen platform's manifest that is a gzip or uncompressed tar layer of
+ * at least the minimum size, a zTOC is built with {@link ZtocBuilder} (several layers at once, at
+ * most {@link #parallelism} of them, each in bounded memory, each layer read once and checked
+ * against its digest) or reused when the layout already holds one for the same layer and span size.
+ * zTOCs, the {@code {}} config and the index are stored as blobs; {@code index.json} is updated
+ * last, so a build that fails leaves the layout as it was.
  *
  * <ul>
  *   <li>{@link #create} makes one v1 index per platform, with {@code subject} naming the image
- *       manifest, and lists each in {@code index.json} (untagged, with its platform and artifact type).
+ *       manifest, and lists each in {@code index.json} (untagged, with its platform and artifact
+ *       type).
  *   <li>{@link #convert} makes v2 indexes and the SOCI-enabled image index that ties them to the
  *       re-encoded, annotated image manifests, and tags it in {@code index.json}; unlike upstream
  *       it works in place and keeps the original tag.
  * </ul>
  *
- * <p>The same image and options give the same digests on any machine and in any time zone
- * (zTOC times are formatted in UTC unless {@link #zone} says otherwise; layers are listed in
- * manifest order whatever order their builds finish in).
+ * <p>The same image and options give the same digests on any machine and in any time zone (zTOC
+ * times are formatted in UTC unless {@link #zone} says otherwise; layers are listed in manifest
+ * order whatever order their builds finish in).
  *
  * <pre>{@code
  * OciLayout layout = OciLayout.open(Path.of("image-dir"));
@@ -46,18 +47,20 @@ import java.util.regex.Pattern;
  *     .convert(layout, "latest", "latest-soci", PlatformSelection.all());
  * }</pre>
  *
- * <p>Immutable and thread-safe; options return new instances. Defaults are upstream's: span size
- * 4 MiB, minimum layer size 10 MiB, build tool identifier
- * {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}; two layers at once.
+ * <p>Immutable and thread-safe; options return new instances. Defaults are upstream's: span size 4
+ * MiB, minimum layer size 10 MiB, build tool identifier {@value
+ * Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}; two layers at once.
  */
 public final class SociIndexBuilder {
   /** Upstream's default minimum layer size, 10 MiB. */
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
+
   /** The default number of zTOCs built at once. */
   public static final int DEFAULT_PARALLELISM = 2;
 
-  private static final Pattern TAG = Pattern.compile(
-      "[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*)*");
+  private static final Pattern TAG =
+      Pattern.compile(
+          "[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*)*");
 
   private final long spanSize;
   private final long minLayerSize;
@@ -66,7 +69,12 @@ public final class SociIndexBuilder {
   private final int parallelism;
   private final BuildListener listener;
 
-  private SociIndexBuilder(long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism,
+  private SociIndexBuilder(
+      long spanSize,
+      long minLayerSize,
+      String buildToolIdentifier,
+      ZoneId zone,
+      int parallelism,
       BuildListener listener) {
     this.spanSize = spanSize;
     this.minLayerSize = minLayerSize;
@@ -78,8 +86,13 @@ public final class SociIndexBuilder {
 
   /** A builder with upstream's defaults. */
   public static SociIndexBuilder withDefaults() {
-    return new SociIndexBuilder(ZtocBuilder.DEFAULT_SPAN_SIZE, DEFAULT_MIN_LAYER_SIZE,
-        Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER, ZoneOffset.UTC, DEFAULT_PARALLELISM, BuildListener.NONE);
+    return new SociIndexBuilder(
+        ZtocBuilder.DEFAULT_SPAN_SIZE,
+        DEFAULT_MIN_LAYER_SIZE,
+        Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER,
+        ZoneOffset.UTC,
+        DEFAULT_PARALLELISM,
+        BuildListener.NONE);
   }
 
   /** The span size of the zTOCs (at least 0; default 4 MiB). */
@@ -87,7 +100,8 @@ public final class SociIndexBuilder {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0");
     }
-    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+    return new SociIndexBuilder(
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
   }
 
   /** Layers smaller than this get no zTOC (at least 0; default 10 MiB). */
@@ -95,19 +109,25 @@ public final class SociIndexBuilder {
     if (minLayerSize < 0) {
       throw new IllegalArgumentException("min layer size must be >= 0");
     }
-    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+    return new SociIndexBuilder(
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
   }
 
   /** The build tool identifier written into the zTOCs and the index. */
   public SociIndexBuilder buildToolIdentifier(String id) {
-    return new SociIndexBuilder(spanSize, minLayerSize, Objects.requireNonNull(id, "id"), zone, parallelism,
-        listener);
+    return new SociIndexBuilder(
+        spanSize, minLayerSize, Objects.requireNonNull(id, "id"), zone, parallelism, listener);
   }
 
   /** The zone zTOC modification times are formatted in (default UTC). */
   public SociIndexBuilder zone(ZoneId zone) {
-    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, Objects.requireNonNull(zone, "zone"),
-        parallelism, listener);
+    return new SociIndexBuilder(
+        spanSize,
+        minLayerSize,
+        buildToolIdentifier,
+        Objects.requireNonNull(zone, "zone"),
+        parallelism,
+        listener);
   }
 
   /** How many zTOCs are built at once (at least 1; default 2). */
@@ -115,12 +135,18 @@ public final class SociIndexBuilder {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
-    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+    return new SociIndexBuilder(
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
   }
 
   /** A listener told about each layer and the build progress. */
   public SociIndexBuilder listener(BuildListener listener) {
-    return new SociIndexBuilder(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism,
+    return new SociIndexBuilder(
+        spanSize,
+        minLayerSize,
+        buildToolIdentifier,
+        zone,
+        parallelism,
         Objects.requireNonNull(listener, "listener"));
   }
 
@@ -135,7 +161,9 @@ public final class SociIndexBuilder {
   }
 
   private Engine engine(Store store) {
-    return new Engine(store, new Engine.Options(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism),
+    return new Engine(
+        store,
+        new Engine.Options(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism),
         listener);
   }
 
@@ -144,7 +172,8 @@ public final class SociIndexBuilder {
    * and records each in {@code index.json}. All platforms succeed or nothing is recorded; a
    * platform without an indexable layer is an error.
    */
-  public CreateResult create(OciLayout layout, String ref, PlatformSelection platforms) throws IOException {
+  public CreateResult create(OciLayout layout, String ref, PlatformSelection platforms)
+      throws IOException {
     Objects.requireNonNull(platforms, "platforms");
     try (OciLayout.Transaction tx = layout.begin()) {
       Descriptor target = layout.resolve(ref);
@@ -167,19 +196,21 @@ public final class SociIndexBuilder {
   }
 
   /**
-   * Converts the image {@code ref} (a tag or a digest) into a SOCI-enabled image tagged
-   * {@code tag}: v2 indexes for the selected platforms (platforms without an indexable layer are
-   * left out; none at all is an error), the image manifests re-encoded and annotated, and a new
-   * image index listing both. {@code ref} keeps pointing at the original image; an existing
-   * {@code tag} is moved.
+   * Converts the image {@code ref} (a tag or a digest) into a SOCI-enabled image tagged {@code
+   * tag}: v2 indexes for the selected platforms (platforms without an indexable layer are left out;
+   * none at all is an error), the image manifests re-encoded and annotated, and a new image index
+   * listing both. {@code ref} keeps pointing at the original image; an existing {@code tag} is
+   * moved.
    */
-  public ConvertResult convert(OciLayout layout, String ref, String tag, PlatformSelection platforms)
-      throws IOException {
+  public ConvertResult convert(
+      OciLayout layout, String ref, String tag, PlatformSelection platforms) throws IOException {
     Objects.requireNonNull(platforms, "platforms");
     checkTag(tag);
     if (tag.equals(ref)) {
-      throw new IllegalArgumentException("the destination tag must differ from the source image \"" + ref
-          + "\" (the original tag is kept)");
+      throw new IllegalArgumentException(
+          "the destination tag must differ from the source image \""
+              + ref
+              + "\" (the original tag is kept)");
     }
     try (OciLayout.Transaction tx = layout.begin()) {
       Descriptor target = layout.resolve(ref);
@@ -208,8 +239,8 @@ public final class SociIndexBuilder {
 
   /**
    * Checks that {@code tag} can name an image in a layout (image-spec's {@code ref.name} grammar:
-   * components of letters and digits joined by {@code . _ - : +} or {@code --}, separated by
-   * {@code /}) and is not a digest.
+   * components of letters and digits joined by {@code . _ - : +} or {@code --}, separated by {@code
+   * /}) and is not a digest.
    */
   public static void checkTag(String tag) {
     Objects.requireNonNull(tag, "tag");
@@ -217,11 +248,15 @@ public final class SociIndexBuilder {
       throw new IllegalArgumentException("the destination tag cannot be empty");
     }
     if (tag.contains("@") || dev.soci.oci.Digest.isValid(tag)) {
-      throw new IllegalArgumentException("the destination must be a tag, not a digest: \"" + tag + "\"");
+      throw new IllegalArgumentException(
+          "the destination must be a tag, not a digest: \"" + tag + "\"");
     }
     if (!TAG.matcher(tag).matches()) {
-      throw new IllegalArgumentException("invalid tag \"" + tag + "\": expected letters and digits joined by"
-          + " '.', '_', '-', ':', '+' or '--', in '/'-separated components");
+      throw new IllegalArgumentException(
+          "invalid tag \""
+              + tag
+              + "\": expected letters and digits joined by"
+              + " '.', '_', '-', ':', '+' or '--', in '/'-separated components");
     }
   }
 }

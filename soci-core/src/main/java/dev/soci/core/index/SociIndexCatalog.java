@@ -28,11 +28,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The SOCI indexes and zTOCs of an OCI image layout, found by walking everything
- * {@code index.json} reaches: v1 indexes listed in {@code index.json} (as
- * {@link SociIndexBuilder#create} records them) and v2 indexes inside SOCI-enabled image indexes
- * (as {@link SociIndexBuilder#convert} makes them), and any other manifest whose config media type
- * is a SOCI index type. Every document read is verified. A snapshot: immutable once scanned.
+ * The SOCI indexes and zTOCs of an OCI image layout, found by walking everything {@code index.json}
+ * reaches: v1 indexes listed in {@code index.json} (as {@link SociIndexBuilder#create} records
+ * them) and v2 indexes inside SOCI-enabled image indexes (as {@link SociIndexBuilder#convert} makes
+ * them), and any other manifest whose config media type is a SOCI index type. Every document read
+ * is verified. A snapshot: immutable once scanned.
  */
 public final class SociIndexCatalog {
 
@@ -44,14 +44,20 @@ public final class SociIndexCatalog {
    * @param platform the platform it was built for, or {@code null} if unknown
    * @param imageManifest the image manifest it indexes (v1: its subject; v2: its descriptor's
    *     {@value Annotations#SOCI_IMAGE_MANIFEST_DIGEST} annotation), or {@code null}
-   * @param imageRefs the tags of the layout under which the indexed image (v1) or the
-   *     SOCI-enabled image (v2) is found
-   * @param listed whether {@code index.json} lists the index itself (v1 indexes made by
-   *     {@link SociIndexBuilder#create})
+   * @param imageRefs the tags of the layout under which the indexed image (v1) or the SOCI-enabled
+   *     image (v2) is found
+   * @param listed whether {@code index.json} lists the index itself (v1 indexes made by {@link
+   *     SociIndexBuilder#create})
    * @param created when the index blob was written (its file's modification time), or {@code null}
    */
-  public record IndexEntry(Descriptor descriptor, SociIndex index, Platform platform, Digest imageManifest,
-      List<String> imageRefs, boolean listed, Instant created) {
+  public record IndexEntry(
+      Descriptor descriptor,
+      SociIndex index,
+      Platform platform,
+      Digest imageManifest,
+      List<String> imageRefs,
+      boolean listed,
+      Instant created) {
     /** Copies the list. */
     public IndexEntry {
       imageRefs = List.copyOf(imageRefs);
@@ -73,11 +79,13 @@ public final class SociIndexCatalog {
    *
    * @param digest the zTOC digest
    * @param size the zTOC size in bytes
-   * @param layerDigest the layer it indexes ({@value Annotations#SOCI_IMAGE_LAYER_DIGEST}), or {@code null}
+   * @param layerDigest the layer it indexes ({@value Annotations#SOCI_IMAGE_LAYER_DIGEST}), or
+   *     {@code null}
    * @param layerMediaType the layer's media type, or {@code ""}
    * @param spanSize the span size annotation, or -1 if absent or not a number
    */
-  public record ZtocEntry(Digest digest, long size, Digest layerDigest, String layerMediaType, long spanSize) {}
+  public record ZtocEntry(
+      Digest digest, long size, Digest layerDigest, String layerMediaType, long spanSize) {}
 
   private final OciLayout layout;
   private final List<IndexEntry> indexes;
@@ -85,8 +93,12 @@ public final class SociIndexCatalog {
   private final Map<Digest, Platform> manifestPlatforms;
   private final Map<String, Descriptor> tagged;
 
-  private SociIndexCatalog(OciLayout layout, List<IndexEntry> indexes, Map<Digest, Set<String>> manifestRefs,
-      Map<Digest, Platform> manifestPlatforms, Map<String, Descriptor> tagged) {
+  private SociIndexCatalog(
+      OciLayout layout,
+      List<IndexEntry> indexes,
+      Map<Digest, Set<String>> manifestRefs,
+      Map<Digest, Platform> manifestPlatforms,
+      Map<String, Descriptor> tagged) {
     this.layout = layout;
     this.indexes = indexes;
     this.manifestRefs = manifestRefs;
@@ -114,7 +126,8 @@ public final class SociIndexCatalog {
       if (tag != null) {
         tagged.putIfAbsent(tag, d);
       }
-      walk(layout, d, tag, true, found, manifestRefs, manifestPlatforms, manifests, new HashSet<>());
+      walk(
+          layout, d, tag, true, found, manifestRefs, manifestPlatforms, manifests, new HashSet<>());
     }
     List<IndexEntry> entries = new ArrayList<>();
     for (Found f : found.values()) {
@@ -153,9 +166,12 @@ public final class SociIndexCatalog {
       }
       entries.add(new IndexEntry(desc, index, platform, image, refs, f.listed, created));
     }
-    entries.sort(Comparator.comparing((IndexEntry e) -> e.created() == null ? Instant.MIN : e.created())
-        .reversed().thenComparing(e -> e.descriptor().digest()));
-    return new SociIndexCatalog(layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged);
+    entries.sort(
+        Comparator.comparing((IndexEntry e) -> e.created() == null ? Instant.MIN : e.created())
+            .reversed()
+            .thenComparing(e -> e.descriptor().digest()));
+    return new SociIndexCatalog(
+        layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged);
   }
 
   private static Platform configPlatform(OciLayout layout, ImageManifest m) {
@@ -164,22 +180,33 @@ public final class SociIndexCatalog {
     }
     try {
       byte[] b = layout.readBlob(m.config(), layout.decoder().maxDocumentSize());
-      return OciJson.decoder().decodeConfigPlatform(b, layout.blobPath(m.config().digest()).toString()).normalize();
+      return OciJson.decoder()
+          .decodeConfigPlatform(b, layout.blobPath(m.config().digest()).toString())
+          .normalize();
     } catch (IOException e) {
       return null;
     }
   }
 
-  private static void walk(OciLayout layout, Descriptor d, String tag, boolean topLevel, Map<Digest, Found> found,
-      Map<Digest, Set<String>> manifestRefs, Map<Digest, Platform> manifestPlatforms,
-      Map<Digest, ImageManifest> manifests, Set<Digest> visiting) throws IOException {
+  private static void walk(
+      OciLayout layout,
+      Descriptor d,
+      String tag,
+      boolean topLevel,
+      Map<Digest, Found> found,
+      Map<Digest, Set<String>> manifestRefs,
+      Map<Digest, Platform> manifestPlatforms,
+      Map<Digest, ImageManifest> manifests,
+      Set<Digest> visiting)
+      throws IOException {
     SociIndex.Version byType = SociIndex.Version.ofArtifactType(d.artifactType());
     if (MediaTypes.isIndex(d.mediaType())) {
       if (!layout.exists(d) || !visiting.add(d.digest())) {
         return;
       }
       for (Descriptor child : layout.readIndex(d).manifests()) {
-        walk(layout, child, tag, false, found, manifestRefs, manifestPlatforms, manifests, visiting);
+        walk(
+            layout, child, tag, false, found, manifestRefs, manifestPlatforms, manifests, visiting);
       }
       visiting.remove(d.digest());
       return;
@@ -259,19 +286,24 @@ public final class SociIndexCatalog {
         span = -1;
       }
     }
-    return new ZtocEntry(z.digest(), z.size(), layer != null && Digest.isValid(layer) ? Digest.parse(layer) : null,
-        Objects.requireNonNullElse(z.annotation(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE), ""), span);
+    return new ZtocEntry(
+        z.digest(),
+        z.size(),
+        layer != null && Digest.isValid(layer) ? Digest.parse(layer) : null,
+        Objects.requireNonNullElse(z.annotation(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE), ""),
+        span);
   }
 
   /** Whether a SOCI index of the layout references a zTOC with digest {@code d}. */
   public boolean isZtoc(Digest d) {
-    return indexes.stream().anyMatch(e -> e.index().ztocs().stream().anyMatch(z -> z.digest().equals(d)));
+    return indexes.stream()
+        .anyMatch(e -> e.index().ztocs().stream().anyMatch(z -> z.digest().equals(d)));
   }
 
   /**
-   * The image manifests of the image tagged (or with digest) {@code ref}: for an image index,
-   * those of its entries matching one of {@code platforms} (every entry with a platform other than
-   * {@code unknown} when the list is empty); for a single manifest, that manifest.
+   * The image manifests of the image tagged (or with digest) {@code ref}: for an image index, those
+   * of its entries matching one of {@code platforms} (every entry with a platform other than {@code
+   * unknown} when the list is empty); for a single manifest, that manifest.
    */
   public Set<Digest> imageManifests(String ref, List<Platform> platforms) throws IOException {
     Descriptor target = layout.resolve(ref);
@@ -280,16 +312,19 @@ public final class SociIndexCatalog {
     return out;
   }
 
-  private void collect(Descriptor d, List<Platform> platforms, Set<Digest> out, Set<Digest> visiting)
+  private void collect(
+      Descriptor d, List<Platform> platforms, Set<Digest> out, Set<Digest> visiting)
       throws IOException {
     if (MediaTypes.isManifest(d.mediaType())) {
       if (SociIndex.Version.ofArtifactType(d.artifactType()) != null) {
         return;
       }
       Platform p = d.platform();
-      boolean wanted = p == null
-          || (platforms.isEmpty() ? !p.os().equals("unknown") && !p.architecture().equals("unknown")
-              : platforms.stream().anyMatch(q -> q.normalize().matches(p)));
+      boolean wanted =
+          p == null
+              || (platforms.isEmpty()
+                  ? !p.os().equals("unknown") && !p.architecture().equals("unknown")
+                  : platforms.stream().anyMatch(q -> q.normalize().matches(p)));
       if (wanted) {
         out.add(d.digest());
       }
@@ -316,15 +351,16 @@ public final class SociIndexCatalog {
   }
 
   /**
-   * Removes v1 SOCI indexes from the layout: their entries leave {@code index.json}, then the
-   * index blobs, and those of their zTOCs and {@code {}} configs that nothing left in the layout
-   * reaches, are deleted (image manifests, configs and layers never are). A v2 index cannot be
-   * removed this way: it is part of a SOCI-enabled image, which would have to be rewritten.
+   * Removes v1 SOCI indexes from the layout: their entries leave {@code index.json}, then the index
+   * blobs, and those of their zTOCs and {@code {}} configs that nothing left in the layout reaches,
+   * are deleted (image manifests, configs and layers never are). A v2 index cannot be removed this
+   * way: it is part of a SOCI-enabled image, which would have to be rewritten.
    *
    * @return the digests of the blobs deleted
    * @throws SociIndexException if a digest is not a SOCI index of the layout, or is a v2 index
    */
-  public static List<Digest> remove(OciLayout layout, java.util.Collection<Digest> digests) throws IOException {
+  public static List<Digest> remove(OciLayout layout, java.util.Collection<Digest> digests)
+      throws IOException {
     try (OciLayout.Transaction tx = layout.begin()) {
       SociIndexCatalog catalog = scan(layout);
       Set<Digest> gone = new LinkedHashSet<>();
@@ -337,18 +373,27 @@ public final class SociIndexCatalog {
           throw new SociIndexException("no SOCI index with digest " + d + " in " + layout.root());
         }
         if (e.version() == SociIndex.Version.V2) {
-          throw new SociIndexException("SOCI index " + d + " is part of the SOCI-enabled image "
-              + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
-              + "(a v2 index); remove or re-convert that image instead");
+          throw new SociIndexException(
+              "SOCI index "
+                  + d
+                  + " is part of the SOCI-enabled image "
+                  + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
+                  + "(a v2 index); remove or re-convert that image instead");
         }
         if (!e.listed()) {
-          throw new SociIndexException("SOCI index " + d + " is not listed in " + layout.root().resolve(
-              OciLayout.INDEX_FILE) + " but reached through another image index; remove that image instead");
+          throw new SociIndexException(
+              "SOCI index "
+                  + d
+                  + " is not listed in "
+                  + layout.root().resolve(OciLayout.INDEX_FILE)
+                  + " but reached through another image index; remove that image instead");
         }
         gone.add(d);
       }
       ImageIndex top = tx.index();
-      ImageIndex kept = top.withManifests(top.manifests().stream().filter(m -> !gone.contains(m.digest())).toList());
+      ImageIndex kept =
+          top.withManifests(
+              top.manifests().stream().filter(m -> !gone.contains(m.digest())).toList());
       Set<Digest> reachable = new HashSet<>();
       for (Descriptor m : kept.manifests()) {
         reach(layout, m, reachable);
@@ -372,7 +417,8 @@ public final class SociIndexCatalog {
     }
   }
 
-  private static void reach(OciLayout layout, Descriptor d, Set<Digest> reachable) throws IOException {
+  private static void reach(OciLayout layout, Descriptor d, Set<Digest> reachable)
+      throws IOException {
     if (!reachable.add(d.digest()) || !layout.exists(d)) {
       return;
     }

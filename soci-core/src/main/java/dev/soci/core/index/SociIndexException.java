@@ -3,16 +3,17 @@ package dev.soci.core.index;
 import java.io.IOException;
 
 /**
- * A SOCI index could not be built or changed: the image has no manifest for the platform, a
- * layer has a media type that is not a layer's, no layer qualified for a zTOC, a zTOC build
- * failed. Problems with the layout itself (missing or corrupt files) are
- * {@link dev.soci.oci.layout.OciLayoutException}s instead.
+ * A SOCI index could not be built or changed: the image has no manifest for the platform, a layer
+ * has a media type that is not a layer's, no layer qualified for a zTOC, a zTOC build failed.
+ * Problems with the layout itself (missing or corrupt files) are {@link
+ * dev.soci.oci.layout.OciLayoutException}s instead.
  */
 public class SociIndexException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** Upstream's message when every layer was skipped ({@code ErrEmptyIndex}). */
-  public static final String EMPTY_INDEX = "no ztocs created, all layers either skipped or produced errors";
+  public static final String EMPTY_INDEX =
+      "no ztocs created, all layers either skipped or produced errors";
 
   private final boolean emptyIndex;
 

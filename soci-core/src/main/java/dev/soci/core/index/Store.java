@@ -12,8 +12,8 @@ import java.nio.file.Path;
 /**
  * Where the builder reads an image and writes SOCI artifacts: an OCI image layout in production
  * ({@link LayoutStore}), an in-memory stand-in in the upstream-vector tests (as upstream's own
- * vectors were made with in-memory stores). Implementations verify what they return and are
- * safe for concurrent {@link #open} and {@link #write} calls.
+ * vectors were made with in-memory stores). Implementations verify what they return and are safe
+ * for concurrent {@link #open} and {@link #write} calls.
  */
 interface Store {
   /** The verified bytes of a blob no larger than {@code maxSize}. */
@@ -34,16 +34,16 @@ interface Store {
   /**
    * The file that holds the blob of {@code d}, not yet verified, when the store keeps blobs as
    * files and this one has the descriptor's size; otherwise {@code null} (then use {@link #open}).
-   * A zTOC built from the file can be inflated by several threads; the caller passes what it
-   * read through {@link #check}.
+   * A zTOC built from the file can be inflated by several threads; the caller passes what it read
+   * through {@link #check}.
    */
   default Path file(Descriptor d) {
     return null;
   }
 
   /**
-   * A sink that checks the bytes of the blob of {@code d} read from {@link #file}: its
-   * {@code close()} fails unless they are the blob the descriptor names.
+   * A sink that checks the bytes of the blob of {@code d} read from {@link #file}: its {@code
+   * close()} fails unless they are the blob the descriptor names.
    */
   default OutputStream check(Descriptor d) {
     throw new UnsupportedOperationException("this store has no blob files");

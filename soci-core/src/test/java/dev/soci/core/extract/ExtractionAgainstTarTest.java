@@ -18,23 +18,33 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Oracle: GNU tar extracts real layers to the same tree (paths, types, bytes, link targets, modes). */
+/**
+ * Oracle: GNU tar extracts real layers to the same tree (paths, types, bytes, link targets, modes).
+ */
 @Timeout(120)
 class ExtractionAgainstTarTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"basic.gnutar.gzip6.tar.gz", "basic.gotar-pax.go-default.tar.gz", "gitarchive.tar.gz",
-      "small.ustar.gzip6.tar.gz", "small.gnutar.uncompressed.tar"})
+  @ValueSource(
+      strings = {
+        "basic.gnutar.gzip6.tar.gz",
+        "basic.gotar-pax.go-default.tar.gz",
+        "gitarchive.tar.gz",
+        "small.ustar.gzip6.tar.gz",
+        "small.gnutar.uncompressed.tar"
+      })
   void sameTreeAsGnuTar(String name) throws Exception {
-    Path blob = Path.of(System.getProperty("soci.testdata", "../testdata"), "upstream/layers", name);
+    Path blob =
+        Path.of(System.getProperty("soci.testdata", "../testdata"), "upstream/layers", name);
     Path ours = Files.createDirectories(tmp.resolve("ours"));
     Path theirs = Files.createDirectories(tmp.resolve("theirs"));
     assumeTrue(runTar(blob, theirs), "GNU tar is not available");
-    // Device files need root (as for tar); elsewhere they are skipped and left out of the comparison.
+    // Device files need root (as for tar); elsewhere they are skipped and left out of the
+    // comparison.
     boolean root = ((Integer) Files.getAttribute(ours, "unix:uid")) == 0;
-    try (SeekableLayer l = SeekableLayer.open(blob, ZtocBuilder.withDefaults().spanSize(65536).build(blob))) {
+    try (SeekableLayer l =
+        SeekableLayer.open(blob, ZtocBuilder.withDefaults().spanSize(65536).build(blob))) {
       LayerExtractor.withDefaults().devices(root).extract(l, ours);
     }
     Map<String, String> expected = describe(theirs);
@@ -47,8 +57,10 @@ class ExtractionAgainstTarTest {
   private static boolean runTar(Path blob, Path dir) throws IOException, InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder("tar", "--no-same-owner", "-xf", blob.toString(), "-C", dir.toString())
-          .redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("tar", "--no-same-owner", "-xf", blob.toString(), "-C", dir.toString())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
       return false;
     }
@@ -69,12 +81,23 @@ class ExtractionAgainstTarTest {
         int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if (Files.isSymbolicLink(p)) {
           d = "symlink -> " + Files.readSymbolicLink(p);
-        } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          d = "special " + Integer.toOctalString(mode) + " rdev " + Files.getAttribute(p, "unix:rdev");
+        } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+            && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          d =
+              "special "
+                  + Integer.toOctalString(mode)
+                  + " rdev "
+                  + Files.getAttribute(p, "unix:rdev");
         } else {
-          d = (Files.isDirectory(p) ? "dir " : "file ") + Integer.toOctalString(mode & 0777)
-              + (Files.isRegularFile(p) ? " " + java.util.Arrays.hashCode(Files.readAllBytes(p))
-                  + " links " + Files.getAttribute(p, "unix:nlink") : "");
+          d =
+              (Files.isDirectory(p) ? "dir " : "file ")
+                  + Integer.toOctalString(mode & 0777)
+                  + (Files.isRegularFile(p)
+                      ? " "
+                          + java.util.Arrays.hashCode(Files.readAllBytes(p))
+                          + " links "
+                          + Files.getAttribute(p, "unix:nlink")
+                      : "");
         }
         m.put(root.relativize(p).toString(), d);
       }

@@ -36,10 +36,19 @@ final class TarBuilder {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  TarBuilder entry(byte[] name, char type, int mode, byte[] data, String link, int major, int minor) {
+  TarBuilder entry(
+      byte[] name, char type, int mode, byte[] data, String link, int major, int minor) {
     if (name.length > 100) {
       byte[] payload = Arrays.copyOf(name, name.length + 1);
-      out.writeBytes(header("././@LongLink".getBytes(StandardCharsets.US_ASCII), 'L', 0, payload.length, "", 0, 0));
+      out.writeBytes(
+          header(
+              "././@LongLink".getBytes(StandardCharsets.US_ASCII),
+              'L',
+              0,
+              payload.length,
+              "",
+              0,
+              0));
       out.writeBytes(padded(payload));
       name = Arrays.copyOf(name, 100);
     }
@@ -59,7 +68,8 @@ final class TarBuilder {
     return Arrays.copyOf(data, (data.length + 511) & -512);
   }
 
-  private static byte[] header(byte[] name, char type, int mode, long size, String link, int major, int minor) {
+  private static byte[] header(
+      byte[] name, char type, int mode, long size, String link, int major, int minor) {
     byte[] h = new byte[512];
     System.arraycopy(name, 0, h, 0, Math.min(100, name.length));
     put(h, 100, String.format("%07o", mode));

@@ -86,12 +86,16 @@ class LayoutIndexTest {
   }
 
   static SociIndexBuilder builder(List<LayerResult> events) {
-    return SociIndexBuilder.withDefaults().spanSize(SPAN).minLayerSize(MIN).listener(new BuildListener() {
-      @Override
-      public void onLayer(LayerResult r) {
-        events.add(r);
-      }
-    });
+    return SociIndexBuilder.withDefaults()
+        .spanSize(SPAN)
+        .minLayerSize(MIN)
+        .listener(
+            new BuildListener() {
+              @Override
+              public void onLayer(LayerResult r) {
+                events.add(r);
+              }
+            });
   }
 
   static SociIndexBuilder builder() {
@@ -104,42 +108,61 @@ class LayoutIndexTest {
     OciLayout layout = OciLayout.open(dir);
     List<LayerResult> events = new ArrayList<>();
     long[] progress = new long[2];
-    CreateResult r = builder(events).listener(new BuildListener() {
-      @Override
-      public void onLayer(LayerResult l) {
-        events.add(l);
-      }
+    CreateResult r =
+        builder(events)
+            .listener(
+                new BuildListener() {
+                  @Override
+                  public void onLayer(LayerResult l) {
+                    events.add(l);
+                  }
 
-      @Override
-      public void onProgress(long done, long total) {
-        progress[0] = done;
-        progress[1] = total;
-      }
-    }).create(layout, "app", PlatformSelection.defaultPlatform());
-    assertThat(progress[0]).isEqualTo(progress[1])
+                  @Override
+                  public void onProgress(long done, long total) {
+                    progress[0] = done;
+                    progress[1] = total;
+                  }
+                })
+            .create(layout, "app", PlatformSelection.defaultPlatform());
+    assertThat(progress[0])
+        .isEqualTo(progress[1])
         .isEqualTo(events.get(0).layer().size() + events.get(2).layer().size());
 
-    assertThat(events).extracting(LayerResult::status).containsExactly(LayerResult.Status.CREATED,
-        LayerResult.Status.SKIPPED_TOO_SMALL, LayerResult.Status.CREATED);
-    assertThat(events.get(1).message()).startsWith("ztoc skipped - layer sha256:")
-        .endsWith("(" + MediaTypes.OCI_LAYER_GZIP + ") size " + events.get(1).layer().size()
-            + " is less than min-layer-size " + MIN);
+    assertThat(events)
+        .extracting(LayerResult::status)
+        .containsExactly(
+            LayerResult.Status.CREATED,
+            LayerResult.Status.SKIPPED_TOO_SMALL,
+            LayerResult.Status.CREATED);
+    assertThat(events.get(1).message())
+        .startsWith("ztoc skipped - layer sha256:")
+        .endsWith(
+            "("
+                + MediaTypes.OCI_LAYER_GZIP
+                + ") size "
+                + events.get(1).layer().size()
+                + " is less than min-layer-size "
+                + MIN);
     IndexResult ir = r.indexes().get(0);
     assertThat(ir.platform()).isEqualTo(Platform.of("linux", "amd64"));
     assertThat(ir.index().version()).isEqualTo(SociIndex.Version.V1);
     assertThat(ir.index().subject()).isEqualTo(layout.resolve("app").stripped());
     assertThat(ir.index().ztocs()).hasSize(2);
 
-    // index.json lists the v1 index (untagged, with platform and artifact type); the image is unchanged
+    // index.json lists the v1 index (untagged, with platform and artifact type); the image is
+    // unchanged
     ImageIndex top = layout.index();
-    assertThat(top.manifests()).contains(ir.descriptor().withPlatform(Platform.of("linux", "amd64")));
-    assertThat(layout.resolve("app").digest()).isEqualTo(OciLayout.open(base).resolve("app").digest());
+    assertThat(top.manifests())
+        .contains(ir.descriptor().withPlatform(Platform.of("linux", "amd64")));
+    assertThat(layout.resolve("app").digest())
+        .isEqualTo(OciLayout.open(base).resolve("app").digest());
     assertGraphResolves(layout);
 
     // the zTOC serves the file it indexes, from the real umoci layer
     Descriptor z = ir.index().ztocs().get(0);
     Descriptor layer = events.get(0).layer();
-    assertThat(z.annotations()).containsEntry(Annotations.SOCI_IMAGE_LAYER_DIGEST, layer.digest().toString())
+    assertThat(z.annotations())
+        .containsEntry(Annotations.SOCI_IMAGE_LAYER_DIGEST, layer.digest().toString())
         .containsEntry(Annotations.SOCI_SPAN_SIZE, "65536")
         .containsEntry(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, MediaTypes.OCI_LAYER_GZIP);
     Ztoc ztoc = Ztoc.decode(layout.readBlob(z));
@@ -163,7 +186,8 @@ class LayoutIndexTest {
     zb[zb.length - 1] ^= 1;
     Files.write(zfile, zb);
     assertThatThrownBy(() -> builder().create(layout, "app", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(OciLayoutException.class).hasMessageContaining(zfile.toString());
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(zfile.toString());
   }
 
   @Test
@@ -174,7 +198,8 @@ class LayoutIndexTest {
     OciLayout layout = OciLayout.open(dir);
     Descriptor original = layout.resolve("app");
 
-    ConvertResult r = builder().convert(layout, "app", "app-soci", PlatformSelection.defaultPlatform());
+    ConvertResult r =
+        builder().convert(layout, "app", "app-soci", PlatformSelection.defaultPlatform());
 
     assertThat(layout.resolve("app")).isEqualTo(original); // the original tag is kept
     assertThat(layout.resolve("app-soci").digest()).isEqualTo(r.imageIndex().digest());
@@ -186,14 +211,23 @@ class LayoutIndexTest {
     assertThat(run(tmp, "skopeo", "inspect", "--raw", "oci:" + dir + ":app-soci"))
         .isEqualTo(new String(layout.readBlob(r.imageIndex()), StandardCharsets.UTF_8));
     run(tmp, "skopeo", "copy", "oci:" + dir + ":app-soci", "oci:" + tmp.resolve("out1") + ":x");
-    run(tmp, "skopeo", "copy", "--all", "oci:" + dir + ":app-soci", "oci:" + tmp.resolve("out2") + ":x");
+    run(
+        tmp,
+        "skopeo",
+        "copy",
+        "--all",
+        "oci:" + dir + ":app-soci",
+        "oci:" + tmp.resolve("out2") + ":x");
     assertGraphResolves(OciLayout.open(tmp.resolve("out2")));
 
     // converting again gives the same image
-    ConvertResult again = builder().convert(layout, "app", "app-soci", PlatformSelection.defaultPlatform());
+    ConvertResult again =
+        builder().convert(layout, "app", "app-soci", PlatformSelection.defaultPlatform());
     assertThat(again.imageIndex()).isEqualTo(r.imageIndex());
-    assertThat(layout.index().manifests().stream()
-        .filter(d -> "app-soci".equals(d.annotation(Annotations.REF_NAME)))).hasSize(1);
+    assertThat(
+            layout.index().manifests().stream()
+                .filter(d -> "app-soci".equals(d.annotation(Annotations.REF_NAME))))
+        .hasSize(1);
   }
 
   /** The checks upstream's integration tests make on a converted image (validateConversion). */
@@ -208,12 +242,17 @@ class LayoutIndexTest {
       soci++;
       assertThat(d.platform()).isNotNull();
       String m = d.annotation(Annotations.SOCI_IMAGE_MANIFEST_DIGEST);
-      Descriptor image = idx.manifests().stream().filter(x -> x.digest().toString().equals(m)).findFirst().orElseThrow();
+      Descriptor image =
+          idx.manifests().stream()
+              .filter(x -> x.digest().toString().equals(m))
+              .findFirst()
+              .orElseThrow();
       assertThat(image.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
       assertThat(image.artifactType()).isEmpty();
       assertThat(image.annotation(Annotations.SOCI_INDEX_DIGEST)).isEqualTo(d.digest().toString());
       ImageManifest manifest = layout.readManifest(image);
-      assertThat(manifest.annotations()).containsEntry(Annotations.SOCI_INDEX_DIGEST, d.digest().toString());
+      assertThat(manifest.annotations())
+          .containsEntry(Annotations.SOCI_INDEX_DIGEST, d.digest().toString());
       assertThat(manifest.config().mediaType()).isEqualTo(MediaTypes.OCI_CONFIG);
       assertThat(image.platform().os()).isEqualTo(d.platform().os());
       assertThat(image.platform().architecture()).isEqualTo(d.platform().architecture());
@@ -229,8 +268,10 @@ class LayoutIndexTest {
     Path dir = copy(base, tmp.resolve("m"));
     OciLayout layout = OciLayout.open(dir);
     List<LayerResult> events = new ArrayList<>();
-    ConvertResult r = builder(events).convert(layout, "multi", "multi-soci", PlatformSelection.all());
-    assertThat(r.indexes()).extracting(IndexResult::platform)
+    ConvertResult r =
+        builder(events).convert(layout, "multi", "multi-soci", PlatformSelection.all());
+    assertThat(r.indexes())
+        .extracting(IndexResult::platform)
         .containsExactly(Platform.of("linux", "amd64"), Platform.of("linux", "arm64", "v8"));
     validateConversion(layout, r);
     assertGraphResolves(layout);
@@ -238,23 +279,35 @@ class LayoutIndexTest {
     assertThat(idx.manifests()).hasSize(4);
     assertThat(idx.manifests().get(3).platform()).isEqualTo(Platform.of("linux", "arm64", "v8"));
     run(tmp, "skopeo", "inspect", "oci:" + dir + ":multi-soci");
-    run(tmp, "skopeo", "copy", "--all", "oci:" + dir + ":multi-soci", "oci:" + tmp.resolve("out") + ":x");
+    run(
+        tmp,
+        "skopeo",
+        "copy",
+        "--all",
+        "oci:" + dir + ":multi-soci",
+        "oci:" + tmp.resolve("out") + ":x");
 
     // a v1 index for one platform of the original index, reusing the zTOC convert built
     List<LayerResult> ev = new ArrayList<>();
-    CreateResult c = builder(ev).create(layout, "multi", PlatformSelection.of(Platform.parse("linux/arm64")));
-    assertThat(c.indexes().get(0).index().subject().digest()).isEqualTo(layout.resolve("arm").digest());
+    CreateResult c =
+        builder(ev).create(layout, "multi", PlatformSelection.of(Platform.parse("linux/arm64")));
+    assertThat(c.indexes().get(0).index().subject().digest())
+        .isEqualTo(layout.resolve("arm").digest());
     assertThat(ev.get(0).status()).isEqualTo(LayerResult.Status.REUSED);
 
     SociIndexCatalog catalog = SociIndexCatalog.scan(layout);
     assertThat(catalog.indexes()).hasSize(3);
-    assertThat(catalog.indexes()).filteredOn(e -> e.version() == SociIndex.Version.V2)
+    assertThat(catalog.indexes())
+        .filteredOn(e -> e.version() == SociIndex.Version.V2)
         .allSatisfy(e -> assertThat(e.imageRefs()).containsExactly("multi-soci"));
-    assertThat(catalog.indexes()).filteredOn(e -> e.version() == SociIndex.Version.V1)
-        .singleElement().satisfies(e -> {
-          assertThat(e.platformText()).isEqualTo("linux/arm64");
-          assertThat(e.imageRefs()).containsExactlyInAnyOrder("arm", "multi");
-        });
+    assertThat(catalog.indexes())
+        .filteredOn(e -> e.version() == SociIndex.Version.V1)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.platformText()).isEqualTo("linux/arm64");
+              assertThat(e.imageRefs()).containsExactlyInAnyOrder("arm", "multi");
+            });
     assertThat(catalog.ztocs()).hasSize(3);
 
     // removing the v1 index keeps the zTOC the v2 index still uses, and everything still resolves
@@ -264,12 +317,19 @@ class LayoutIndexTest {
     assertThat(layout.index().manifests()).noneMatch(d -> d.digest().equals(v1.digest()));
     assertGraphResolves(layout);
     assertThat(SociIndexCatalog.scan(layout).indexes()).hasSize(2);
-    assertThatThrownBy(() -> SociIndexCatalog.remove(layout, List.of(r.indexes().get(0).descriptor().digest())))
-        .isInstanceOf(SociIndexException.class).hasMessageContaining("multi-soci");
+    assertThatThrownBy(
+            () ->
+                SociIndexCatalog.remove(layout, List.of(r.indexes().get(0).descriptor().digest())))
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining("multi-soci");
 
     // a platform the image does not have
-    assertThatThrownBy(() -> builder().create(layout, "multi", PlatformSelection.of(Platform.parse("linux/s390x"))))
-        .isInstanceOf(SociIndexException.class).hasMessageContaining("image manifest for linux/s390x: not found");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .create(layout, "multi", PlatformSelection.of(Platform.parse("linux/s390x"))))
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining("image manifest for linux/s390x: not found");
   }
 
   @Test
@@ -282,22 +342,42 @@ class LayoutIndexTest {
     ConvertResult r = builder().convert(dl, "d", "d-soci", PlatformSelection.defaultPlatform());
     validateConversion(dl, r);
     ImageManifest annotated = dl.readManifest(dl.readIndex(r.imageIndex()).manifests().get(0));
-    assertThat(annotated.layers()).extracting(Descriptor::mediaType).containsOnly(MediaTypes.DOCKER_LAYER_GZIP);
-    assertThat(r.indexes().get(0).index().ztocs()).allSatisfy(z ->
-        assertThat(z.annotation(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE)).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP));
+    assertThat(annotated.layers())
+        .extracting(Descriptor::mediaType)
+        .containsOnly(MediaTypes.DOCKER_LAYER_GZIP);
+    assertThat(r.indexes().get(0).index().ztocs())
+        .allSatisfy(
+            z ->
+                assertThat(z.annotation(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE))
+                    .isEqualTo(MediaTypes.DOCKER_LAYER_GZIP));
     run(tmp, "skopeo", "inspect", "oci:" + docker + ":d-soci");
 
     Path plain = tmp.resolve("plain");
-    run(tmp, "skopeo", "copy", "--dest-decompress", "oci:" + src + ":app", "dir:" + tmp.resolve("d"));
-    run(tmp, "skopeo", "copy", "--dest-oci-accept-uncompressed-layers", "dir:" + tmp.resolve("d"),
+    run(
+        tmp,
+        "skopeo",
+        "copy",
+        "--dest-decompress",
+        "oci:" + src + ":app",
+        "dir:" + tmp.resolve("d"));
+    run(
+        tmp,
+        "skopeo",
+        "copy",
+        "--dest-oci-accept-uncompressed-layers",
+        "dir:" + tmp.resolve("d"),
         "oci:" + plain + ":u");
     OciLayout ul = OciLayout.open(plain);
     ImageManifest um = ul.readManifest(ul.resolve("u"));
     assertThat(um.layers()).extracting(Descriptor::mediaType).containsOnly(MediaTypes.OCI_LAYER);
     List<LayerResult> events = new ArrayList<>();
     CreateResult c = builder(events).create(ul, "u", PlatformSelection.defaultPlatform());
-    assertThat(events).extracting(LayerResult::status).containsExactly(LayerResult.Status.CREATED,
-        LayerResult.Status.SKIPPED_TOO_SMALL, LayerResult.Status.CREATED);
+    assertThat(events)
+        .extracting(LayerResult::status)
+        .containsExactly(
+            LayerResult.Status.CREATED,
+            LayerResult.Status.SKIPPED_TOO_SMALL,
+            LayerResult.Status.CREATED);
     Descriptor z = c.indexes().get(0).index().ztocs().get(1);
     Ztoc ztoc = Ztoc.decode(ul.readBlob(z));
     assertThat(ztoc.compressionAlgorithm()).isEqualTo(CompressionAlgorithm.UNCOMPRESSED);
@@ -313,17 +393,34 @@ class LayoutIndexTest {
   void zstdLayersAreSkippedAndAnImageWithNothingToIndexFailsCleanly() throws Exception {
     Path src = copy(base, tmp.resolve("src"));
     Path z = tmp.resolve("z");
-    run(tmp, "skopeo", "copy", "--dest-compress-format", "zstd", "--dest-compress", "oci:" + src + ":app",
+    run(
+        tmp,
+        "skopeo",
+        "copy",
+        "--dest-compress-format",
+        "zstd",
+        "--dest-compress",
+        "oci:" + src + ":app",
         "oci:" + z + ":z");
     OciLayout layout = OciLayout.open(z);
     Map<String, String> before = snapshot(z);
     List<LayerResult> events = new ArrayList<>();
-    assertThatThrownBy(() -> builder(events).convert(layout, "z", "z-soci", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(SociIndexException.class).hasMessageContaining(SociIndexException.EMPTY_INDEX);
-    assertThat(events).extracting(LayerResult::status).containsExactly(LayerResult.Status.SKIPPED_UNSUPPORTED,
-        LayerResult.Status.SKIPPED_TOO_SMALL, LayerResult.Status.SKIPPED_UNSUPPORTED);
-    assertThat(events.get(0).message()).endsWith("(" + MediaTypes.OCI_LAYER_ZSTD
-        + ") is compressed in an unsupported format. expect: [tar, gzip, unknown] but got \"zstd\"");
+    assertThatThrownBy(
+            () ->
+                builder(events).convert(layout, "z", "z-soci", PlatformSelection.defaultPlatform()))
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining(SociIndexException.EMPTY_INDEX);
+    assertThat(events)
+        .extracting(LayerResult::status)
+        .containsExactly(
+            LayerResult.Status.SKIPPED_UNSUPPORTED,
+            LayerResult.Status.SKIPPED_TOO_SMALL,
+            LayerResult.Status.SKIPPED_UNSUPPORTED);
+    assertThat(events.get(0).message())
+        .endsWith(
+            "("
+                + MediaTypes.OCI_LAYER_ZSTD
+                + ") is compressed in an unsupported format. expect: [tar, gzip, unknown] but got \"zstd\"");
     assertThat(snapshot(z)).isEqualTo(before);
   }
 
@@ -335,11 +432,17 @@ class LayoutIndexTest {
       for (String zone : List.of("America/Los_Angeles", "Asia/Kolkata")) {
         TimeZone.setDefault(TimeZone.getTimeZone(zone));
         OciLayout layout = OciLayout.open(copy(base, tmp.resolve(zone.replace('/', '_'))));
-        ConvertResult r = builder().parallelism(zone.startsWith("Asia") ? 1 : 3)
-            .convert(layout, "multi", "soci", PlatformSelection.all());
+        ConvertResult r =
+            builder()
+                .parallelism(zone.startsWith("Asia") ? 1 : 3)
+                .convert(layout, "multi", "soci", PlatformSelection.all());
         CreateResult c = builder().create(layout, "app", PlatformSelection.defaultPlatform());
-        results.add(r.imageIndex() + " " + c.indexes().get(0).descriptor() + " "
-            + r.indexes().stream().map(i -> i.index().ztocs().toString()).toList());
+        results.add(
+            r.imageIndex()
+                + " "
+                + c.indexes().get(0).descriptor()
+                + " "
+                + r.indexes().stream().map(i -> i.index().ztocs().toString()).toList());
       }
     } finally {
       TimeZone.setDefault(saved);
@@ -350,32 +453,46 @@ class LayoutIndexTest {
   @Test
   void aLargeLayerBuildsFromItsFileWithTheSameZtocAndDigestCheck() throws Exception {
     // Text that gzip compresses about 3:1, enough of it for a layer that parallel inflation splits.
-    String[] words = {"layer", "span", "zinfo", "checkpoint", "window", "deflate", "block", "tar", "index", "\n"};
+    String[] words = {
+      "layer", "span", "zinfo", "checkpoint", "window", "deflate", "block", "tar", "index", "\n"
+    };
     java.util.Random random = new java.util.Random(5);
     StringBuilder text = new StringBuilder();
     while (text.length() < 36_000_000) {
       text.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
     }
     Path dir = tmp.resolve("large");
-    Layouts.umociImage(dir, "big", "amd64", Map.of("usr/share/big.txt", text.toString().getBytes(StandardCharsets.UTF_8)));
+    Layouts.umociImage(
+        dir,
+        "big",
+        "amd64",
+        Map.of("usr/share/big.txt", text.toString().getBytes(StandardCharsets.UTF_8)));
     OciLayout layout = OciLayout.open(dir);
     Descriptor layer = layout.readManifest(layout.resolve("big")).layers().get(0);
     Path blob = layout.blobPath(layer.digest());
-    assertThat(layer.size()).isGreaterThan(2L * dev.soci.ztoc.gzip.SpeculativeDecoding.STRETCH_SIZE);
-    Path fresh = copy(dir, tmp.resolve("large-bad")); // corrupted below, before any zTOC exists to reuse
+    assertThat(layer.size())
+        .isGreaterThan(2L * dev.soci.ztoc.gzip.SpeculativeDecoding.STRETCH_SIZE);
+    Path fresh =
+        copy(dir, tmp.resolve("large-bad")); // corrupted below, before any zTOC exists to reuse
 
     List<Long> progress = new ArrayList<>();
-    SociIndexBuilder.withDefaults().spanSize(SPAN).listener(new BuildListener() {
-      @Override
-      public void onProgress(long done, long total) {
-        progress.add(done);
-        assertThat(total).isEqualTo(layer.size());
-      }
-    }).create(layout, "big", PlatformSelection.defaultPlatform());
+    SociIndexBuilder.withDefaults()
+        .spanSize(SPAN)
+        .listener(
+            new BuildListener() {
+              @Override
+              public void onProgress(long done, long total) {
+                progress.add(done);
+                assertThat(total).isEqualTo(layer.size());
+              }
+            })
+        .create(layout, "big", PlatformSelection.defaultPlatform());
 
     SociIndexCatalog.ZtocEntry entry = SociIndexCatalog.scan(layout).ztocs().get(0);
-    byte[] built = layout.readBlob(Descriptor.of(MediaTypes.SOCI_ZTOC, entry.digest(), entry.size()));
-    byte[] sequential = dev.soci.ztoc.ZtocBuilder.withDefaults().spanSize(SPAN).parallelism(1).build(blob).encode();
+    byte[] built =
+        layout.readBlob(Descriptor.of(MediaTypes.SOCI_ZTOC, entry.digest(), entry.size()));
+    byte[] sequential =
+        dev.soci.ztoc.ZtocBuilder.withDefaults().spanSize(SPAN).parallelism(1).build(blob).encode();
     assertThat(built).isEqualTo(sequential);
     assertThat(progress).isSorted().last().isEqualTo(layer.size());
 
@@ -388,10 +505,14 @@ class LayoutIndexTest {
     bad[4] ^= 1;
     Files.write(badBlob, bad);
     Map<String, String> before = snapshot(fresh);
-    assertThatThrownBy(() -> SociIndexBuilder.withDefaults().spanSize(SPAN).create(badLayout, "big",
-        PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () ->
+                SociIndexBuilder.withDefaults()
+                    .spanSize(SPAN)
+                    .create(badLayout, "big", PlatformSelection.defaultPlatform()))
         .isInstanceOf(OciLayoutException.class)
-        .hasMessageContaining(badBlob.toString()).hasMessageContaining("blob content has digest");
+        .hasMessageContaining(badBlob.toString())
+        .hasMessageContaining("blob content has digest");
     assertThat(snapshot(fresh)).isEqualTo(before);
   }
 
@@ -408,7 +529,11 @@ class LayoutIndexTest {
     bad[bad.length / 2] ^= 1;
     Files.write(layer3, bad);
     Map<String, String> before = snapshot(dir);
-    assertThatThrownBy(() -> builder().parallelism(1).convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .parallelism(1)
+                    .convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
         .hasMessageContaining(layer3.toString());
     assertThat(snapshot(dir)).isEqualTo(before);
 
@@ -420,8 +545,12 @@ class LayoutIndexTest {
     Files.write(layer1, bad1);
     Files.write(layer3, good);
     Map<String, String> firstBad = snapshot(dir);
-    assertThatThrownBy(() -> builder().minLayerSize(0).parallelism(1)
-        .convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .minLayerSize(0)
+                    .parallelism(1)
+                    .convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
         .hasMessageContaining(layer1.toString());
     assertThat(snapshot(dir)).isEqualTo(firstBad);
     Files.write(layer1, good1);
@@ -431,64 +560,86 @@ class LayoutIndexTest {
     bad[4] ^= 1;
     Files.write(layer3, bad);
     Map<String, String> withBadHeader = snapshot(dir);
-    assertThatThrownBy(() -> builder().convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () -> builder().convert(layout, "app", "s", PlatformSelection.defaultPlatform()))
         .isInstanceOf(OciLayoutException.class)
-        .hasMessageContaining(layer3.toString()).hasMessageContaining("blob content has digest");
+        .hasMessageContaining(layer3.toString())
+        .hasMessageContaining("blob content has digest");
     assertThat(snapshot(dir)).isEqualTo(withBadHeader);
 
     Files.delete(layer3);
     before = snapshot(dir);
     assertThatThrownBy(() -> builder().create(layout, "app", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(OciLayoutException.class).hasMessageContaining("is missing").hasMessageContaining(layer3.toString());
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining("is missing")
+        .hasMessageContaining(layer3.toString());
     assertThat(snapshot(dir)).isEqualTo(before);
     Files.write(layer3, good);
 
-    // a layer whose media type is not a layer type: upstream's "not a layer mediaType", naming the manifest
+    // a layer whose media type is not a layer type: upstream's "not a layer mediaType", naming the
+    // manifest
     Descriptor weird;
     try (OciLayout.Transaction tx = layout.begin()) {
       Descriptor foo = tx.writeBlob("application/x-foo", "foo".getBytes(StandardCharsets.UTF_8));
-      Descriptor md = tx.writeBlob(MediaTypes.OCI_MANIFEST, OciJson.encode(m.withLayers(
-          List.of(m.layers().get(0), foo))));
+      Descriptor md =
+          tx.writeBlob(
+              MediaTypes.OCI_MANIFEST,
+              OciJson.encode(m.withLayers(List.of(m.layers().get(0), foo))));
       weird = md;
       tx.commit(tx.index().withManifest(md.withAnnotations(Map.of(Annotations.REF_NAME, "weird"))));
     }
     before = snapshot(dir);
     assertThatThrownBy(() -> builder().create(layout, "weird", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(SociIndexException.class).hasMessageContaining(layout.blobPath(weird.digest()).toString())
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining(layout.blobPath(weird.digest()).toString())
         .hasMessageContaining("not a layer mediaType: \"application/x-foo\"");
     assertThat(snapshot(dir)).isEqualTo(before);
 
     // an index.json entry of an unknown media type
     try (OciLayout.Transaction tx = layout.begin()) {
-      tx.commit(tx.index().withManifest(Descriptor.of("application/x-bar", weird.digest(), weird.size())
-          .withAnnotations(Map.of(Annotations.REF_NAME, "bar"))));
+      tx.commit(
+          tx.index()
+              .withManifest(
+                  Descriptor.of("application/x-bar", weird.digest(), weird.size())
+                      .withAnnotations(Map.of(Annotations.REF_NAME, "bar"))));
     }
     assertThatThrownBy(() -> builder().create(layout, "bar", PlatformSelection.defaultPlatform()))
-        .hasMessageContaining("application/x-bar").hasMessageContaining("neither an image manifest nor an image index");
+        .hasMessageContaining("application/x-bar")
+        .hasMessageContaining("neither an image manifest nor an image index");
 
     // a manifest blob with the wrong content
     Path manifestFile = layout.blobPath(layout.resolve("app").digest());
     byte[] mb = Files.readAllBytes(manifestFile);
-    Files.writeString(manifestFile, new String(mb, StandardCharsets.UTF_8).replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
+    Files.writeString(
+        manifestFile,
+        new String(mb, StandardCharsets.UTF_8)
+            .replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
     assertThatThrownBy(() -> builder().create(layout, "app", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(OciLayoutException.class).hasMessageContaining(manifestFile.toString());
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(manifestFile.toString());
     Files.write(manifestFile, mb);
 
     // malformed index.json
     Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[");
     assertThatThrownBy(() -> builder().create(layout, "app", PlatformSelection.defaultPlatform()))
-        .isInstanceOf(OciLayoutException.class).hasMessageContaining(dir.resolve("index.json").toString())
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(dir.resolve("index.json").toString())
         .hasMessageContaining("malformed JSON");
   }
 
   @Test
   void destinationTagRules() throws Exception {
     OciLayout layout = OciLayout.open(copy(base, tmp.resolve("t")));
-    assertThatThrownBy(() -> builder().convert(layout, "app", "app", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () -> builder().convert(layout, "app", "app", PlatformSelection.defaultPlatform()))
         .hasMessageContaining("must differ");
-    assertThatThrownBy(() -> builder().convert(layout, "app", "x@sha256:abc", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .convert(layout, "app", "x@sha256:abc", PlatformSelection.defaultPlatform()))
         .hasMessageContaining("not a digest");
-    assertThatThrownBy(() -> builder().convert(layout, "app", "bad tag", PlatformSelection.defaultPlatform()))
+    assertThatThrownBy(
+            () -> builder().convert(layout, "app", "bad tag", PlatformSelection.defaultPlatform()))
         .hasMessageContaining("invalid tag");
     SociIndexBuilder.checkTag("registry.example/repo:v1.2-soci");
   }

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Real image layouts made by {@code umoci} and {@code skopeo} (Debian packages that
- * {@code scripts/setup.sh} installs). A missing tool fails the test: CI always has them.
+ * Real image layouts made by {@code umoci} and {@code skopeo} (Debian packages that {@code
+ * scripts/setup.sh} installs). A missing tool fails the test: CI always has them.
  */
 final class Layouts {
   private Layouts() {}
@@ -42,7 +42,8 @@ final class Layouts {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new AssertionError(cmd[0] + " is not installed (scripts/setup.sh installs umoci and skopeo): " + e, e);
+      throw new AssertionError(
+          cmd[0] + " is not installed (scripts/setup.sh installs umoci and skopeo): " + e, e);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = p.getInputStream()) {
@@ -66,8 +67,8 @@ final class Layouts {
   }
 
   /**
-   * A single-platform image made by umoci: one gzip layer per file, in order. Random contents
-   * make each layer about as large as its file.
+   * A single-platform image made by umoci: one gzip layer per file, in order. Random contents make
+   * each layer about as large as its file.
    */
   static void umociImage(Path layout, String tag, String arch, Map<String, byte[]> files)
       throws IOException, InterruptedException {
@@ -83,20 +84,26 @@ final class Layouts {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Path src = work.resolve("f" + i++);
       Files.write(src, f.getValue());
-      Files.setLastModifiedTime(src, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+      Files.setLastModifiedTime(
+          src, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
       run(work, "umoci", "insert", "--image", layout + ":" + tag, src.toString(), "/" + f.getKey());
     }
   }
 
   /** Tags a hand-made image index of the images tagged {@code tags} (with their platforms). */
-  static Descriptor multiPlatform(OciLayout layout, String tag, Map<String, Platform> tags) throws IOException {
+  static Descriptor multiPlatform(OciLayout layout, String tag, Map<String, Platform> tags)
+      throws IOException {
     try (OciLayout.Transaction tx = layout.begin()) {
       List<Descriptor> children = new ArrayList<>();
       for (Map.Entry<String, Platform> e : tags.entrySet()) {
         Descriptor d = layout.resolve(e.getKey());
-        children.add(Descriptor.of(MediaTypes.OCI_MANIFEST, d.digest(), d.size()).withPlatform(e.getValue()));
+        children.add(
+            Descriptor.of(MediaTypes.OCI_MANIFEST, d.digest(), d.size())
+                .withPlatform(e.getValue()));
       }
-      Descriptor idx = tx.writeBlob(MediaTypes.OCI_INDEX, OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, children)));
+      Descriptor idx =
+          tx.writeBlob(
+              MediaTypes.OCI_INDEX, OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, children)));
       tx.commit(tx.index().withManifest(idx.withAnnotations(Map.of(Annotations.REF_NAME, tag))));
       return idx;
     }
@@ -107,7 +114,8 @@ final class Layouts {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        out.put(root.relativize(p).toString(),
+        out.put(
+            root.relativize(p).toString(),
             Files.isRegularFile(p) ? Digest.sha256(Files.readAllBytes(p)).toString() : "dir");
       }
     }
@@ -115,8 +123,8 @@ final class Layouts {
   }
 
   /**
-   * Walks everything {@code index.json} reaches and checks that each descriptor resolves to a
-   * blob whose size and digest match; returns how many blobs were checked.
+   * Walks everything {@code index.json} reaches and checks that each descriptor resolves to a blob
+   * whose size and digest match; returns how many blobs were checked.
    */
   static int assertGraphResolves(OciLayout layout) throws IOException {
     Set<String> seen = new HashSet<>();

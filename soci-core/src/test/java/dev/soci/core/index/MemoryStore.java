@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An in-memory {@link Store}, like the stand-ins upstream's index vectors were made with: blobs
- * by digest, checked on every write, plus a table of zTOCs "already built" per layer and span
- * size (upstream's artifacts DB).
+ * An in-memory {@link Store}, like the stand-ins upstream's index vectors were made with: blobs by
+ * digest, checked on every write, plus a table of zTOCs "already built" per layer and span size
+ * (upstream's artifacts DB).
  */
 final class MemoryStore implements Store {
   final Map<Digest, byte[]> blobs = new LinkedHashMap<>();

@@ -6,9 +6,9 @@ import dev.soci.oci.Digester;
 import java.nio.file.Path;
 
 /**
- * Checks a blob's bytes, fed in order, against its descriptor: too many bytes fail as soon as
- * they arrive; at the end, size and digest must match. The one place that words these failures,
- * for streams reading a blob and for sinks checking bytes read by other means.
+ * Checks a blob's bytes, fed in order, against its descriptor: too many bytes fail as soon as they
+ * arrive; at the end, size and digest must match. The one place that words these failures, for
+ * streams reading a blob and for sinks checking bytes read by other means.
  */
 final class BlobCheck {
   private final Descriptor expected;
@@ -26,8 +26,9 @@ final class BlobCheck {
   void update(byte[] b, int off, int len) throws OciLayoutException {
     count += len;
     if (count > expected.size()) {
-      throw new OciLayoutException(file, file + ": blob is larger than the " + expected.size()
-          + " bytes its descriptor gives");
+      throw new OciLayoutException(
+          file,
+          file + ": blob is larger than the " + expected.size() + " bytes its descriptor gives");
     }
     digester.update(b, off, len);
   }
@@ -38,13 +39,13 @@ final class BlobCheck {
       return;
     }
     if (count != expected.size()) {
-      throw new OciLayoutException(file, file + ": blob has " + count + " bytes, its descriptor gives "
-          + expected.size());
+      throw new OciLayoutException(
+          file, file + ": blob has " + count + " bytes, its descriptor gives " + expected.size());
     }
     Digest actual = digester.digest();
     if (!actual.equals(expected.digest())) {
-      throw new OciLayoutException(file, file + ": blob content has digest " + actual + ", expected "
-          + expected.digest());
+      throw new OciLayoutException(
+          file, file + ": blob content has digest " + actual + ", expected " + expected.digest());
     }
     verified = true;
   }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
-/** A sink whose bytes are checked against a blob's descriptor; {@link #close()} does the final check. */
+/**
+ * A sink whose bytes are checked against a blob's descriptor; {@link #close()} does the final
+ * check.
+ */
 final class CheckingOutputStream extends OutputStream {
   private final BlobCheck check;
 

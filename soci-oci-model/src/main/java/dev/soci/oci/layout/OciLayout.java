@@ -36,28 +36,31 @@ import java.util.Set;
  * an {@code index.json}, and content-addressed blobs under {@code blobs/<algorithm>/<hex>}, as
  * {@code skopeo copy ... oci:DIR:TAG} and {@code umoci} write it.
  *
- * <p>Reading: images are found by tag (the {@value Annotations#REF_NAME} annotation of an
- * {@code index.json} entry) or by digest; every blob read is checked against its descriptor's size
- * and digest ({@link #readBlob}, {@link #openBlob}), and every problem is an
- * {@link OciLayoutException} that names the file.
+ * <p>Reading: images are found by tag (the {@value Annotations#REF_NAME} annotation of an {@code
+ * index.json} entry) or by digest; every blob read is checked against its descriptor's size and
+ * digest ({@link #readBlob}, {@link #openBlob}), and every problem is an {@link OciLayoutException}
+ * that names the file.
  *
- * <p>Writing goes through a {@link Transaction}: new blobs are written atomically (a temporary
- * file in the same directory, then a rename, so no blob is ever seen half-written under its final
- * name), {@code index.json} is replaced last (also atomically, and only if nobody changed it
- * meanwhile), and a transaction closed without {@link Transaction#commit} removes the blobs it
- * created, leaving the layout as it was. Nothing the layout did not write itself is ever deleted,
- * except blobs a committed transaction was explicitly asked to delete. Concurrent writers to the
- * same layout are detected at commit ({@code index.json} changed) but not otherwise coordinated.
+ * <p>Writing goes through a {@link Transaction}: new blobs are written atomically (a temporary file
+ * in the same directory, then a rename, so no blob is ever seen half-written under its final name),
+ * {@code index.json} is replaced last (also atomically, and only if nobody changed it meanwhile),
+ * and a transaction closed without {@link Transaction#commit} removes the blobs it created, leaving
+ * the layout as it was. Nothing the layout did not write itself is ever deleted, except blobs a
+ * committed transaction was explicitly asked to delete. Concurrent writers to the same layout are
+ * detected at commit ({@code index.json} changed) but not otherwise coordinated.
  *
  * <p>Instances hold no open files and are thread-safe.
  */
 public final class OciLayout {
   /** The layout marker file. */
   public static final String LAYOUT_FILE = "oci-layout";
+
   /** The layout's top-level index. */
   public static final String INDEX_FILE = "index.json";
+
   /** The directory holding the blobs. */
   public static final String BLOBS_DIR = "blobs";
+
   /** The only layout version defined so far. */
   public static final String LAYOUT_VERSION = "1.0.0";
 
@@ -78,7 +81,8 @@ public final class OciLayout {
   public static OciLayout open(Path dir, OciJson.Decoder decoder) throws OciLayoutException {
     Objects.requireNonNull(dir, "dir");
     if (!Files.isDirectory(dir)) {
-      throw new OciLayoutException(dir, dir + ": not a directory (an OCI image layout is a directory)");
+      throw new OciLayoutException(
+          dir, dir + ": not a directory (an OCI image layout is a directory)");
     }
     OciLayout layout = new OciLayout(dir, Objects.requireNonNull(decoder, "decoder"));
     Path marker = dir.resolve(LAYOUT_FILE);
@@ -90,16 +94,22 @@ public final class OciLayout {
       throw new OciLayoutException(marker, e.getMessage(), e);
     }
     if (!version.equals(LAYOUT_VERSION)) {
-      throw new OciLayoutException(marker, marker + ": unsupported imageLayoutVersion \"" + version
-          + "\" (expected " + LAYOUT_VERSION + ")");
+      throw new OciLayoutException(
+          marker,
+          marker
+              + ": unsupported imageLayoutVersion \""
+              + version
+              + "\" (expected "
+              + LAYOUT_VERSION
+              + ")");
     }
     layout.index(); // fail early on a missing or malformed index.json
     return layout;
   }
 
   /**
-   * Creates an empty layout at {@code dir} (created if absent; it must not already hold an
-   * {@code oci-layout} or {@code index.json}) and opens it.
+   * Creates an empty layout at {@code dir} (created if absent; it must not already hold an {@code
+   * oci-layout} or {@code index.json}) and opens it.
    */
   public static OciLayout init(Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -109,9 +119,11 @@ public final class OciLayout {
       }
     }
     Files.createDirectories(dir.resolve(BLOBS_DIR).resolve(Digest.SHA256));
-    writeAtomically(dir.resolve(LAYOUT_FILE),
+    writeAtomically(
+        dir.resolve(LAYOUT_FILE),
         ("{\"imageLayoutVersion\":\"" + LAYOUT_VERSION + "\"}").getBytes(StandardCharsets.UTF_8));
-    writeAtomically(dir.resolve(INDEX_FILE), OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, List.of())));
+    writeAtomically(
+        dir.resolve(INDEX_FILE), OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, List.of())));
     return open(dir);
   }
 
@@ -147,8 +159,8 @@ public final class OciLayout {
     try {
       long size = Files.size(f);
       if (size > decoder.maxDocumentSize()) {
-        throw new OciLayoutException(f, f + ": " + size + " bytes, more than the limit of "
-            + decoder.maxDocumentSize());
+        throw new OciLayoutException(
+            f, f + ": " + size + " bytes, more than the limit of " + decoder.maxDocumentSize());
       }
       return Files.readAllBytes(f);
     } catch (NoSuchFileException e) {
@@ -179,20 +191,31 @@ public final class OciLayout {
       }
       return found;
     }
-    List<Descriptor> matches = index.manifests().stream()
-        .filter(m -> ref.equals(m.annotation(Annotations.REF_NAME))).toList();
+    List<Descriptor> matches =
+        index.manifests().stream()
+            .filter(m -> ref.equals(m.annotation(Annotations.REF_NAME)))
+            .toList();
     if (matches.isEmpty()) {
       List<String> tags = tags(index);
-      throw new OciLayoutException(f, f + ": no image tagged \"" + ref + "\""
-          + (tags.isEmpty() ? " (the layout has no tags)" : " (tags: " + String.join(", ", tags) + ")"));
+      throw new OciLayoutException(
+          f,
+          f
+              + ": no image tagged \""
+              + ref
+              + "\""
+              + (tags.isEmpty()
+                  ? " (the layout has no tags)"
+                  : " (tags: " + String.join(", ", tags) + ")"));
     }
     if (matches.size() > 1 && matches.stream().map(Descriptor::digest).distinct().count() > 1) {
-      throw new OciLayoutException(f, f + ": " + matches.size() + " different entries are tagged \"" + ref + "\"");
+      throw new OciLayoutException(
+          f, f + ": " + matches.size() + " different entries are tagged \"" + ref + "\"");
     }
     return matches.get(0);
   }
 
-  private Descriptor findByDigest(ImageIndex index, Digest d, Set<Digest> visited) throws OciLayoutException {
+  private Descriptor findByDigest(ImageIndex index, Digest d, Set<Digest> visited)
+      throws OciLayoutException {
     for (Descriptor m : index.manifests()) {
       if (m.digest().equals(d)) {
         return m;
@@ -215,8 +238,11 @@ public final class OciLayout {
   }
 
   private static List<String> tags(ImageIndex index) {
-    return index.manifests().stream().map(m -> m.annotation(Annotations.REF_NAME)).filter(Objects::nonNull)
-        .distinct().toList();
+    return index.manifests().stream()
+        .map(m -> m.annotation(Annotations.REF_NAME))
+        .filter(Objects::nonNull)
+        .distinct()
+        .toList();
   }
 
   /** Where the blob with digest {@code d} lives (whether or not it exists). */
@@ -238,14 +264,23 @@ public final class OciLayout {
   public byte[] readBlob(Descriptor d, long maxSize) throws OciLayoutException {
     Path f = blobPath(d.digest());
     if (d.size() > maxSize) {
-      throw new OciLayoutException(f, f + ": blob " + d.digest() + " is " + d.size()
-          + " bytes, more than the limit of " + maxSize + " for this kind of blob");
+      throw new OciLayoutException(
+          f,
+          f
+              + ": blob "
+              + d.digest()
+              + " is "
+              + d.size()
+              + " bytes, more than the limit of "
+              + maxSize
+              + " for this kind of blob");
     }
     byte[] b;
     try {
       long actual = Files.size(f);
       if (actual != d.size()) {
-        throw new OciLayoutException(f, f + ": blob has " + actual + " bytes, its descriptor gives " + d.size());
+        throw new OciLayoutException(
+            f, f + ": blob has " + actual + " bytes, its descriptor gives " + d.size());
       }
       b = Files.readAllBytes(f);
     } catch (NoSuchFileException e) {
@@ -256,11 +291,13 @@ public final class OciLayout {
       throw new OciLayoutException(f, f + ": cannot be read: " + e, e);
     }
     if (b.length != d.size()) {
-      throw new OciLayoutException(f, f + ": blob has " + b.length + " bytes, its descriptor gives " + d.size());
+      throw new OciLayoutException(
+          f, f + ": blob has " + b.length + " bytes, its descriptor gives " + d.size());
     }
     Digest actual = Digest.of(d.digest().algorithm(), b);
     if (!actual.equals(d.digest())) {
-      throw new OciLayoutException(f, f + ": blob content has digest " + actual + ", expected " + d.digest());
+      throw new OciLayoutException(
+          f, f + ": blob content has digest " + actual + ", expected " + d.digest());
     }
     return b;
   }
@@ -271,14 +308,16 @@ public final class OciLayout {
   }
 
   private static OciLayoutException missing(Descriptor d, Path f, Throwable cause) {
-    return new OciLayoutException(f, "blob " + d.digest() + " (" + d.mediaType() + ") is missing: " + f
-        + " does not exist", cause);
+    return new OciLayoutException(
+        f,
+        "blob " + d.digest() + " (" + d.mediaType() + ") is missing: " + f + " does not exist",
+        cause);
   }
 
   /**
-   * Opens the blob of {@code d} as a stream that checks size and digest as it is read: reading
-   * its end throws an {@link OciLayoutException} naming the file instead of returning -1 when
-   * they differ. Read it to the end.
+   * Opens the blob of {@code d} as a stream that checks size and digest as it is read: reading its
+   * end throws an {@link OciLayoutException} naming the file instead of returning -1 when they
+   * differ. Read it to the end.
    */
   public InputStream openBlob(Descriptor d) throws OciLayoutException {
     Path f = blobPath(d.digest());
@@ -293,10 +332,10 @@ public final class OciLayout {
 
   /**
    * A sink that checks the bytes written to it against the blob of {@code d}, for code that reads
-   * the blob file by other means (say in one pass that also does other work): writing more than
-   * the descriptor's size fails at once, and {@link OutputStream#close()} fails unless exactly
-   * that size with that digest was written, with the same {@link OciLayoutException}s as
-   * {@link #openBlob}.
+   * the blob file by other means (say in one pass that also does other work): writing more than the
+   * descriptor's size fails at once, and {@link OutputStream#close()} fails unless exactly that
+   * size with that digest was written, with the same {@link OciLayoutException}s as {@link
+   * #openBlob}.
    */
   public OutputStream blobCheck(Descriptor d) {
     return new CheckingOutputStream(d, blobPath(d.digest()));
@@ -333,7 +372,9 @@ public final class OciLayout {
     return new Transaction(readIndexBytes());
   }
 
-  /** A write in progress; see {@link OciLayout#begin()}. Not thread-safe except {@link #writeBlob}. */
+  /**
+   * A write in progress; see {@link OciLayout#begin()}. Not thread-safe except {@link #writeBlob}.
+   */
   public final class Transaction implements AutoCloseable {
     private final byte[] indexAtStart;
     private final ImageIndex index;
@@ -412,8 +453,11 @@ public final class OciLayout {
       Path f = root.resolve(INDEX_FILE);
       byte[] now = readIndexBytes();
       if (!Arrays.equals(now, indexAtStart)) {
-        throw new OciLayoutException(f, f + " was changed by someone else while this operation ran; nothing was"
-            + " written, try again");
+        throw new OciLayoutException(
+            f,
+            f
+                + " was changed by someone else while this operation ran; nothing was"
+                + " written, try again");
       }
       byte[] bytes = OciJson.encode(newIndex);
       if (!Arrays.equals(bytes, indexAtStart)) {
@@ -434,7 +478,10 @@ public final class OciLayout {
       }
     }
 
-    /** Finishes the transaction; if it was not committed, deletes every file and directory it created. */
+    /**
+     * Finishes the transaction; if it was not committed, deletes every file and directory it
+     * created.
+     */
     @Override
     public synchronized void close() throws OciLayoutException {
       if (done) {
@@ -448,7 +495,8 @@ public final class OciLayout {
           Files.deleteIfExists(p);
         } catch (IOException e) {
           if (failure == null) {
-            failure = new OciLayoutException(p, p + ": cannot remove after a failed operation: " + e, e);
+            failure =
+                new OciLayoutException(p, p + ": cannot remove after a failed operation: " + e, e);
           }
         }
       }
@@ -458,7 +506,10 @@ public final class OciLayout {
     }
   }
 
-  /** Writes {@code bytes} to a temporary file beside {@code target}, syncs it, and renames it into place. */
+  /**
+   * Writes {@code bytes} to a temporary file beside {@code target}, syncs it, and renames it into
+   * place.
+   */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".tmp-" + target.getFileName(), ".part");
@@ -475,7 +526,8 @@ public final class OciLayout {
         // not a POSIX file system: keep the default permissions
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

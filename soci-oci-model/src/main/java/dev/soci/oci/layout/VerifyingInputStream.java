@@ -7,10 +7,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * Passes a blob's bytes through while hashing and counting them; at the end of the stream
- * checks size and digest against the descriptor and throws instead of reporting the end when
- * they differ, so a consumer never completes on bad bytes. Too many bytes fail as soon as they
- * are read.
+ * Passes a blob's bytes through while hashing and counting them; at the end of the stream checks
+ * size and digest against the descriptor and throws instead of reporting the end when they differ,
+ * so a consumer never completes on bad bytes. Too many bytes fail as soon as they are read.
  */
 final class VerifyingInputStream extends FilterInputStream {
   private final BlobCheck check;

@@ -28,11 +28,15 @@ class OciLayoutTest {
   /** A layout with one tagged image: a config, one layer, a manifest. */
   private Descriptor image(OciLayout layout, String tag) throws IOException {
     try (OciLayout.Transaction tx = layout.begin()) {
-      Descriptor config = tx.writeBlob(MediaTypes.OCI_CONFIG,
-          "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(UTF_8));
+      Descriptor config =
+          tx.writeBlob(
+              MediaTypes.OCI_CONFIG,
+              "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(UTF_8));
       Descriptor layer = tx.writeBlob(MediaTypes.OCI_LAYER, new byte[1024]);
-      Descriptor m = tx.writeBlob(MediaTypes.OCI_MANIFEST,
-          OciJson.encode(ImageManifest.of(MediaTypes.OCI_MANIFEST, config, List.of(layer))));
+      Descriptor m =
+          tx.writeBlob(
+              MediaTypes.OCI_MANIFEST,
+              OciJson.encode(ImageManifest.of(MediaTypes.OCI_MANIFEST, config, List.of(layer))));
       Descriptor tagged = m.withAnnotations(Map.of(Annotations.REF_NAME, tag));
       tx.commit(tx.index().withManifest(tagged));
       return m;
@@ -43,7 +47,9 @@ class OciLayoutTest {
     Map<String, byte[]> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        out.put(root.relativize(p).toString(), Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0]);
+        out.put(
+            root.relativize(p).toString(),
+            Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0]);
       }
     }
     return out;
@@ -52,7 +58,8 @@ class OciLayoutTest {
   @Test
   void initWriteResolveRead() throws IOException {
     OciLayout layout = OciLayout.init(dir.resolve("L"));
-    assertThat(Files.readString(dir.resolve("L/oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+    assertThat(Files.readString(dir.resolve("L/oci-layout")))
+        .isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
     Descriptor m = image(layout, "v1");
     assertThat(layout.resolve("v1").digest()).isEqualTo(m.digest());
     assertThat(layout.resolve(m.digest().toString()).digest()).isEqualTo(m.digest());
@@ -62,10 +69,13 @@ class OciLayoutTest {
     try (InputStream in = layout.openBlob(manifest.layers().get(0))) {
       assertThat(in.readAllBytes()).hasSize(1024);
     }
-    assertThatThrownBy(() -> layout.resolve("nope")).isInstanceOf(OciLayoutException.class)
-        .hasMessageContaining("index.json").hasMessageContaining("no image tagged \"nope\" (tags: v1)");
+    assertThatThrownBy(() -> layout.resolve("nope"))
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining("index.json")
+        .hasMessageContaining("no image tagged \"nope\" (tags: v1)");
     try (Stream<Path> s = Files.list(layout.blobPath(m.digest()).getParent())) {
-      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("tmp")); // no temp files left
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains("tmp")); // no temp files left
     }
   }
 
@@ -89,7 +99,8 @@ class OciLayoutTest {
     try (OciLayout.Transaction tx = layout.begin()) {
       Descriptor d = tx.writeBlob("x", "data".getBytes(UTF_8));
       image(layout, "other"); // a concurrent writer
-      assertThatThrownBy(() -> tx.commit(tx.index().withManifest(d))).isInstanceOf(OciLayoutException.class)
+      assertThatThrownBy(() -> tx.commit(tx.index().withManifest(d)))
+          .isInstanceOf(OciLayoutException.class)
           .hasMessageContaining("was changed by someone else");
     }
     assertThat(layout.tags()).containsExactly("other");
@@ -109,19 +120,24 @@ class OciLayoutTest {
 
     java.io.OutputStream shortOne = layout.blobCheck(layerDescriptor);
     shortOne.write(good, 0, good.length - 1);
-    assertThatThrownBy(shortOne::close).isInstanceOf(OciLayoutException.class).hasMessageContaining(layer.toString())
+    assertThatThrownBy(shortOne::close)
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(layer.toString())
         .hasMessageContaining((good.length - 1) + " bytes");
 
     java.io.OutputStream longOne = layout.blobCheck(layerDescriptor);
     longOne.write(good);
-    assertThatThrownBy(() -> longOne.write(0)).isInstanceOf(OciLayoutException.class)
+    assertThatThrownBy(() -> longOne.write(0))
+        .isInstanceOf(OciLayoutException.class)
         .hasMessageContaining("larger than the " + good.length + " bytes");
 
     byte[] wrong = good.clone();
     wrong[7] ^= 1;
     java.io.OutputStream other = layout.blobCheck(layerDescriptor);
     other.write(wrong);
-    assertThatThrownBy(other::close).isInstanceOf(OciLayoutException.class).hasMessageContaining(layer.toString())
+    assertThatThrownBy(other::close)
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(layer.toString())
         .hasMessageContaining("has digest sha256:");
   }
 
@@ -133,34 +149,46 @@ class OciLayoutTest {
     Path layer = layout.blobPath(manifest.layers().get(0).digest());
 
     Files.write(layer, new byte[1024 - 1]);
-    assertThatThrownBy(() -> layout.readBlob(manifest.layers().get(0))).isInstanceOf(OciLayoutException.class)
-        .hasMessageContaining(layer.toString()).hasMessageContaining("1023 bytes");
+    assertThatThrownBy(() -> layout.readBlob(manifest.layers().get(0)))
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(layer.toString())
+        .hasMessageContaining("1023 bytes");
 
     byte[] wrong = new byte[1024];
     wrong[7] = 1;
     Files.write(layer, wrong);
     assertThatThrownBy(() -> layout.readBlob(manifest.layers().get(0)))
-        .hasMessageContaining(layer.toString()).hasMessageContaining("has digest sha256:");
-    assertThatThrownBy(() -> {
-      try (InputStream in = layout.openBlob(manifest.layers().get(0))) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-    }).isInstanceOf(OciLayoutException.class).hasMessageContaining(layer.toString());
+        .hasMessageContaining(layer.toString())
+        .hasMessageContaining("has digest sha256:");
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in = layout.openBlob(manifest.layers().get(0))) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+              }
+            })
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(layer.toString());
 
     Files.delete(layer);
     assertThatThrownBy(() -> layout.readBlob(manifest.layers().get(0)))
-        .hasMessageContaining("is missing").hasMessageContaining(layer.toString());
+        .hasMessageContaining("is missing")
+        .hasMessageContaining(layer.toString());
 
-    Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":1}]}");
-    assertThatThrownBy(layout::index).isInstanceOf(OciLayoutException.class)
-        .hasMessageContaining(dir.resolve("index.json").toString()).hasMessageContaining("manifests[0].mediaType");
+    Files.writeString(
+        dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":1}]}");
+    assertThatThrownBy(layout::index)
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining(dir.resolve("index.json").toString())
+        .hasMessageContaining("manifests[0].mediaType");
     assertThatThrownBy(() -> OciLayout.open(dir)).hasMessageContaining("index.json");
 
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"2.0.0\"}");
-    assertThatThrownBy(() -> OciLayout.open(dir)).hasMessageContaining("oci-layout")
+    assertThatThrownBy(() -> OciLayout.open(dir))
+        .hasMessageContaining("oci-layout")
         .hasMessageContaining("unsupported imageLayoutVersion");
     Files.delete(dir.resolve("oci-layout"));
-    assertThatThrownBy(() -> OciLayout.open(dir)).hasMessageContaining("not an OCI image layout")
+    assertThatThrownBy(() -> OciLayout.open(dir))
+        .hasMessageContaining("not an OCI image layout")
         .hasMessageContaining("oci-layout");
   }
 
@@ -169,10 +197,14 @@ class OciLayoutTest {
     OciLayout layout = OciLayout.init(dir);
     Descriptor bogus;
     try (OciLayout.Transaction tx = layout.begin()) {
-      bogus = tx.writeBlob(MediaTypes.OCI_MANIFEST, OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, List.of())));
+      bogus =
+          tx.writeBlob(
+              MediaTypes.OCI_MANIFEST,
+              OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, List.of())));
       tx.commit(tx.index());
     }
-    assertThatThrownBy(() -> layout.readManifest(bogus)).hasMessageContaining(layout.blobPath(bogus.digest()).toString())
+    assertThatThrownBy(() -> layout.readManifest(bogus))
+        .hasMessageContaining(layout.blobPath(bogus.digest()).toString())
         .hasMessageContaining("expected an image manifest but found an image index");
   }
 

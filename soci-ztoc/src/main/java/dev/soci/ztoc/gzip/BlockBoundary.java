@@ -1,12 +1,12 @@
 package dev.soci.ztoc.gzip;
 
 /**
- * A position in a gzip stream where inflation can restart: the compressed offset {@code in}
- * (with {@code bits} unused high bits of byte {@code in - 1} that belong to the next block), the
+ * A position in a gzip stream where inflation can restart: the compressed offset {@code in} (with
+ * {@code bits} unused high bits of byte {@code in - 1} that belong to the next block), the
  * uncompressed offset {@code out}, and access to the 32 KiB of output before it.
  *
- * <p>A decoder reuses one instance for every boundary; it is valid only during
- * {@link GzipListener#onBoundary}.
+ * <p>A decoder reuses one instance for every boundary; it is valid only during {@link
+ * GzipListener#onBoundary}.
  */
 public final class BlockBoundary {
   /** What precedes the boundary. */
@@ -55,8 +55,8 @@ public final class BlockBoundary {
   }
 
   /**
-   * Copies the 32768 uncompressed bytes before {@link #out()} (zero-filled before the start of
-   * the stream) into {@code dst[off..off+32768)}.
+   * Copies the 32768 uncompressed bytes before {@link #out()} (zero-filled before the start of the
+   * stream) into {@code dst[off..off+32768)}.
    */
   public void copyWindow(byte[] dst, int off) {
     decoder.copyWindow(dst, off);

@@ -19,23 +19,25 @@ import java.util.zip.CRC32;
 
 /**
  * A pure-Java gzip (RFC 1952) and deflate (RFC 1951) decoder that reports every place where
- * decoding can be resumed: after each member header and after each non-final deflate block,
- * with the compressed offset, the leftover bits and the 32 KiB window.
+ * decoding can be resumed: after each member header and after each non-final deflate block, with
+ * the compressed offset, the leftover bits and the 32 KiB window.
  *
- * <p>It decodes all members of a multi-member stream (empty members included), checks every
- * header field zlib checks (magic, method, reserved flags, FHCRC), each member's CRC-32 and
- * ISIZE, and rejects corrupt data and trailing garbage with a {@link GzipFormatException} that
- * names the compressed offset. The decode loop allocates nothing.
+ * <p>It decodes all members of a multi-member stream (empty members included), checks every header
+ * field zlib checks (magic, method, reserved flags, FHCRC), each member's CRC-32 and ISIZE, and
+ * rejects corrupt data and trailing garbage with a {@link GzipFormatException} that names the
+ * compressed offset. The decode loop allocates nothing.
  *
- * <p>A decoder is single-use and not thread-safe: create one per stream, call
- * {@link #decode(GzipListener)} once.
+ * <p>A decoder is single-use and not thread-safe: create one per stream, call {@link
+ * #decode(GzipListener)} once.
  */
 public final class GzipDecoder {
   static final int WSIZE = Checkpoint.WINDOW_SIZE;
   private static final int OUT_CHUNK = 1 << 18;
   private static final int WIN_LIMIT = WSIZE + OUT_CHUNK;
+
   /** How far ahead of its position the decoder reads its input, at most. */
   public static final int INPUT_BUFFER_SIZE = 1 << 16;
+
   private static final int IN_SIZE = INPUT_BUFFER_SIZE;
   private static final int PAD = 8;
   private static final int KIND_MASK = 7 << 5;
@@ -43,7 +45,9 @@ public final class GzipDecoder {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   static final int[] FIXED_LITLEN = new int[HuffmanTable.LITLEN_TABLE_SIZE];
   static final int[] FIXED_DIST = new int[HuffmanTable.DIST_TABLE_SIZE];
-  private static final int[] CODELEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] CODELEN_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   static {
     byte[] lens = new byte[320];
@@ -52,7 +56,8 @@ public final class GzipDecoder {
     Arrays.fill(lens, 256, 280, (byte) 7);
     Arrays.fill(lens, 280, 288, (byte) 8);
     HuffmanTable.Scratch s = new HuffmanTable.Scratch();
-    HuffmanTable.build(HuffmanTable.Alphabet.LITLEN, lens, 0, 288, LITLEN_ROOT_BITS, FIXED_LITLEN, s);
+    HuffmanTable.build(
+        HuffmanTable.Alphabet.LITLEN, lens, 0, 288, LITLEN_ROOT_BITS, FIXED_LITLEN, s);
     Arrays.fill(lens, 0, 32, (byte) 5);
     HuffmanTable.build(HuffmanTable.Alphabet.DIST, lens, 0, 32, DIST_ROOT_BITS, FIXED_DIST, s);
   }
@@ -97,10 +102,10 @@ public final class GzipDecoder {
   }
 
   /**
-   * Creates a decoder that resumes at a checkpoint. {@code source} must be positioned at
-   * {@link Checkpoint#startCompressedOffset()} of the stream. The member the checkpoint lies in
-   * is decoded to its end without a CRC check (its start is not seen); later members are
-   * checked in full. Reported offsets are absolute, as in the whole stream.
+   * Creates a decoder that resumes at a checkpoint. {@code source} must be positioned at {@link
+   * Checkpoint#startCompressedOffset()} of the stream. The member the checkpoint lies in is decoded
+   * to its end without a CRC check (its start is not seen); later members are checked in full.
+   * Reported offsets are absolute, as in the whole stream.
    */
   public static GzipDecoder resumeAt(InputStream source, Checkpoint checkpoint) throws IOException {
     GzipDecoder d = new GzipDecoder(source);
@@ -130,12 +135,13 @@ public final class GzipDecoder {
 
   /**
    * Lets worker threads decode later parts of the stream ahead (see {@link SpeculativeDecoding});
-   * what this decoder reports does not change. Only for a decoder that starts at the beginning
-   * of the stream that {@code speculation} reads, before {@link #decode}.
+   * what this decoder reports does not change. Only for a decoder that starts at the beginning of
+   * the stream that {@code speculation} reads, before {@link #decode}.
    */
   public GzipDecoder speculate(SpeculativeDecoding speculation) {
     if (resumed || used) {
-      throw new IllegalStateException("speculative decoding needs a fresh decoder at the start of the stream");
+      throw new IllegalStateException(
+          "speculative decoding needs a fresh decoder at the start of the stream");
     }
     this.speculation = speculation;
     return this;
@@ -157,8 +163,8 @@ public final class GzipDecoder {
   }
 
   /**
-   * Decodes to the end of the input (or until {@link #stop()} or the output limit), passing
-   * data and boundaries to {@code l}.
+   * Decodes to the end of the input (or until {@link #stop()} or the output limit), passing data
+   * and boundaries to {@code l}.
    */
   public void decode(GzipListener l) throws IOException {
     if (used) {
@@ -205,8 +211,11 @@ public final class GzipDecoder {
     headerCrc.update(id1);
     int id2 = headerByte();
     if (id1 != 0x1f || id2 != 0x8b) {
-      throw new GzipFormatException(start, first ? "not a gzip stream: incorrect header check"
-          : "trailing garbage after the last gzip member: incorrect header check");
+      throw new GzipFormatException(
+          start,
+          first
+              ? "not a gzip stream: incorrect header check"
+              : "trailing garbage after the last gzip member: incorrect header check");
     }
     int method = headerByte();
     if (method != 8) {
@@ -273,13 +282,19 @@ public final class GzipDecoder {
     }
     if (checkTrailer) {
       if (storedCrc != crc.getValue()) {
-        throw new GzipFormatException(at, "incorrect data check (CRC-32 stored " + hex(storedCrc)
-            + ", computed " + hex(crc.getValue()) + ")");
+        throw new GzipFormatException(
+            at,
+            "incorrect data check (CRC-32 stored "
+                + hex(storedCrc)
+                + ", computed "
+                + hex(crc.getValue())
+                + ")");
       }
       long size = (outBase + pos - memberOutStart) & 0xFFFF_FFFFL;
       if (storedSize != size) {
-        throw new GzipFormatException(at + 4, "incorrect length check (ISIZE stored " + storedSize
-            + ", decoded " + size + ")");
+        throw new GzipFormatException(
+            at + 4,
+            "incorrect length check (ISIZE stored " + storedSize + ", decoded " + size + ")");
       }
     }
     listener.onMemberEnd(inBase + inPos, outBase + pos);
@@ -294,7 +309,7 @@ public final class GzipDecoder {
 
   /** Decodes blocks to the end of the member: true at the final block, false when stopped. */
   private boolean decodeBlocks() throws IOException {
-    for (;;) {
+    for (; ; ) {
       if (speculation != null && !adoptSpeculativeChunks()) {
         return false;
       }
@@ -348,7 +363,7 @@ public final class GzipDecoder {
    * sequential decoding reports that error.
    */
   private boolean adoptSpeculativeChunks() throws IOException {
-    for (;;) {
+    for (; ; ) {
       SpeculativeChunk c = speculation.chunkAt(bitPosition());
       if (c == null || c.reach > outBase + pos - memberOutStart) {
         return true;
@@ -390,7 +405,10 @@ public final class GzipDecoder {
     return true;
   }
 
-  /** Moves the input forward to bit position {@code target}, reading (not decoding) what lies between. */
+  /**
+   * Moves the input forward to bit position {@code target}, reading (not decoding) what lies
+   * between.
+   */
   private void seekToBit(long target) throws IOException {
     long targetByte = target >>> 3;
     bitBuf = 0;
@@ -425,7 +443,8 @@ public final class GzipDecoder {
       }
       int available = (int) Math.min(inEnd, realEnd - inBase) - inPos;
       if (available <= 0) {
-        throw new GzipFormatException(inBase + inPos, "unexpected end of compressed data in a stored block");
+        throw new GzipFormatException(
+            inBase + inPos, "unexpected end of compressed data in a stored block");
       }
       if (pos >= WIN_LIMIT) {
         flush();
@@ -457,18 +476,29 @@ public final class GzipDecoder {
     }
     byte[] lens = lengths;
     readCodeLengthCode(ncode);
-    if (HuffmanTable.build(HuffmanTable.Alphabet.CODELEN, lens, 0, 19, HuffmanTable.CODELEN_ROOT_BITS,
-        codeLenTable, scratch) != null) {
+    if (HuffmanTable.build(
+            HuffmanTable.Alphabet.CODELEN,
+            lens,
+            0,
+            19,
+            HuffmanTable.CODELEN_ROOT_BITS,
+            codeLenTable,
+            scratch)
+        != null) {
       throw new GzipFormatException(at, "invalid code lengths set");
     }
     readCodeLengths(nlen + ndist);
     if (lens[256] == 0) {
       throw new GzipFormatException(at, "invalid code -- missing end-of-block");
     }
-    if (HuffmanTable.build(HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch) != null) {
+    if (HuffmanTable.build(
+            HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch)
+        != null) {
       throw new GzipFormatException(at, "invalid literal/lengths set");
     }
-    if (HuffmanTable.build(HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch) != null) {
+    if (HuffmanTable.build(
+            HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch)
+        != null) {
       throw new GzipFormatException(at, "invalid distances set");
     }
   }
@@ -526,12 +556,12 @@ public final class GzipDecoder {
   /**
    * The inner loop: literals and matches until end-of-block. False when stopped.
    *
-   * <p>After a refill the bit buffer holds at least 48 bits: enough for a literal/length code,
-   * its extra bits, a distance code and its extra bits, or for three literals (the first up to
-   * 15 bits, two more that fit the 10-bit root table). Bits above the count are either zero or
-   * the stream's next bits (refills OR the same bytes into the same places), so up to three
-   * short literal codes can be decoded per refill. Matches are copied eight bytes at a time
-   * when the distance allows; the window has slack for the overshoot.
+   * <p>After a refill the bit buffer holds at least 48 bits: enough for a literal/length code, its
+   * extra bits, a distance code and its extra bits, or for three literals (the first up to 15 bits,
+   * two more that fit the 10-bit root table). Bits above the count are either zero or the stream's
+   * next bits (refills OR the same bytes into the same places), so up to three short literal codes
+   * can be decoded per refill. Matches are copied eight bytes at a time when the distance allows;
+   * the window has slack for the overshoot.
    */
   private boolean huffmanBlock(int[] lit, int[] dist) throws IOException {
     final byte[] w = win;
@@ -543,7 +573,7 @@ public final class GzipDecoder {
     int p = pos;
     int fa = flushAt;
     int ms = memberStart;
-    for (;;) {
+    for (; ; ) {
       if (p >= fa) {
         bitBuf = bb;
         bitCnt = bc;
@@ -648,11 +678,11 @@ public final class GzipDecoder {
 
   /**
    * Copies a match of {@code len} bytes from {@code from} to {@code to} (overlapping when the
-   * distance is below the length), writing up to 13 bytes past its end. A method of its own so
-   * that its loops do not make the JIT compile the decode loop once more for each of them.
+   * distance is below the length), writing up to 13 bytes past its end. A method of its own so that
+   * its loops do not make the JIT compile the decode loop once more for each of them.
    *
-   * <p>Most matches are at most 16 bytes long: two 8-byte copies without a loop cover them,
-   * so the loop's exit branch, which mispredicts on mixed lengths, is taken only for longer ones.
+   * <p>Most matches are at most 16 bytes long: two 8-byte copies without a loop cover them, so the
+   * loop's exit branch, which mispredicts on mixed lengths, is taken only for longer ones.
    */
   static void copyMatch(byte[] w, int from, int to, int len) {
     int distance = to - from;
@@ -736,7 +766,9 @@ public final class GzipDecoder {
     }
   }
 
-  /** Puts the whole bytes left in the bit buffer back into the input, after dropping partial bits. */
+  /**
+   * Puts the whole bytes left in the bit buffer back into the input, after dropping partial bits.
+   */
   private void alignAndRewind() {
     dropBits(bitCnt & 7);
     inPos -= bitCnt >>> 3;

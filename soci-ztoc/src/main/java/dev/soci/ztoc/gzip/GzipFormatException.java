@@ -3,9 +3,9 @@ package dev.soci.ztoc.gzip;
 import dev.soci.ztoc.ZtocException;
 
 /**
- * The compressed bytes are not a valid gzip/deflate stream: a bad header, an invalid block,
- * a corrupt code, a distance too far back, a CRC or length mismatch, trailing garbage, or a
- * stream that ends early. Names the compressed offset where the problem was found.
+ * The compressed bytes are not a valid gzip/deflate stream: a bad header, an invalid block, a
+ * corrupt code, a distance too far back, a CRC or length mismatch, trailing garbage, or a stream
+ * that ends early. Names the compressed offset where the problem was found.
  */
 public class GzipFormatException extends ZtocException {
   private static final long serialVersionUID = 1L;

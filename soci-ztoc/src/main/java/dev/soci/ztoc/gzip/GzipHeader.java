@@ -7,8 +7,8 @@ public final class GzipHeader {
   private GzipHeader() {}
 
   /**
-   * Returns the length of the gzip member header at {@code b[off..off+len)}, or {@code -1} if
-   * those bytes are a valid but incomplete header.
+   * Returns the length of the gzip member header at {@code b[off..off+len)}, or {@code -1} if those
+   * bytes are a valid but incomplete header.
    *
    * @param position compressed offset of {@code b[off]}, for error messages
    * @throws GzipFormatException if the bytes are not a gzip header
@@ -24,7 +24,8 @@ public final class GzipHeader {
       throw new GzipFormatException(position, "incorrect header check: not a gzip member");
     }
     if (b[off + 2] != 8) {
-      throw new GzipFormatException(position + 2, "unknown compression method " + (b[off + 2] & 0xFF));
+      throw new GzipFormatException(
+          position + 2, "unknown compression method " + (b[off + 2] & 0xFF));
     }
     int flags = b[off + 3] & 0xFF;
     if ((flags & 0xE0) != 0) {

@@ -3,9 +3,9 @@ package dev.soci.ztoc.gzip;
 import java.io.IOException;
 
 /**
- * Receives what a {@link GzipDecoder} produces, in stream order: uncompressed bytes and the
- * places where decoding could be resumed. Callbacks run on the decoding thread; the arrays they
- * are handed are only valid during the call.
+ * Receives what a {@link GzipDecoder} produces, in stream order: uncompressed bytes and the places
+ * where decoding could be resumed. Callbacks run on the decoding thread; the arrays they are handed
+ * are only valid during the call.
  */
 public interface GzipListener {
 
@@ -13,9 +13,9 @@ public interface GzipListener {
   void onData(byte[] buf, int off, int len) throws IOException;
 
   /**
-   * A resumable position: right after a member's gzip header, or right after a deflate block
-   * that is not the last block of its member. All data before it has been passed to
-   * {@link #onData} already. The boundary object is reused: copy what you keep.
+   * A resumable position: right after a member's gzip header, or right after a deflate block that
+   * is not the last block of its member. All data before it has been passed to {@link #onData}
+   * already. The boundary object is reused: copy what you keep.
    */
   default void onBoundary(BlockBoundary boundary) throws IOException {}
 

@@ -3,11 +3,11 @@ package dev.soci.ztoc.gzip;
 /**
  * Builds the two-level lookup tables the decoder uses for deflate's canonical Huffman codes.
  *
- * <p>An entry is an {@code int}: bits 0-4 the number of bits to consume, bits 5-7 the kind,
- * bits 8-12 the number of extra bits (or, for a subtable link, the subtable's index bits), bits
- * 16-31 the value (literal byte, base length, base distance, or subtable start). Codes are stored
- * bit-reversed because deflate packs Huffman codes most-significant bit first into an
- * LSB-first bit stream.
+ * <p>An entry is an {@code int}: bits 0-4 the number of bits to consume, bits 5-7 the kind, bits
+ * 8-12 the number of extra bits (or, for a subtable link, the subtable's index bits), bits 16-31
+ * the value (literal byte, base length, base distance, or subtable start). Codes are stored
+ * bit-reversed because deflate packs Huffman codes most-significant bit first into an LSB-first bit
+ * stream.
  */
 final class HuffmanTable {
   static final int LITERAL = 0;
@@ -20,29 +20,38 @@ final class HuffmanTable {
   static final int LITLEN_ROOT_BITS = 10;
   static final int DIST_ROOT_BITS = 8;
   static final int CODELEN_ROOT_BITS = 7;
+
   /** Large enough for any valid code over 288 symbols with 10 root bits (zlib's bound is 1332). */
   static final int LITLEN_TABLE_SIZE = 2048;
+
   /** Large enough for any valid code over 32 symbols with 8 root bits (zlib's bound is 592). */
   static final int DIST_TABLE_SIZE = 1024;
+
   static final int CODELEN_TABLE_SIZE = 128;
 
   static final int[] LENGTH_BASE = {
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115,
-    131, 163, 195, 227, 258
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258
   };
   static final int[] LENGTH_EXTRA = {
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
   };
   static final int[] DIST_BASE = {
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
-    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
+    3073, 4097, 6145, 8193, 12289, 16385, 24577
   };
   static final int[] DIST_EXTRA = {
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
   };
 
-  /** Which alphabet a table is for: decides the meaning of each symbol and the completeness rule. */
-  enum Alphabet { LITLEN, DIST, CODELEN }
+  /**
+   * Which alphabet a table is for: decides the meaning of each symbol and the completeness rule.
+   */
+  enum Alphabet {
+    LITLEN,
+    DIST,
+    CODELEN
+  }
 
   private HuffmanTable() {}
 
@@ -78,7 +87,9 @@ final class HuffmanTable {
         }
         return entry(bits, INVALID, 0, 0);
       case DIST:
-        return symbol < 30 ? entry(bits, DISTANCE, DIST_EXTRA[symbol], DIST_BASE[symbol]) : entry(bits, INVALID, 0, 0);
+        return symbol < 30
+            ? entry(bits, DISTANCE, DIST_EXTRA[symbol], DIST_BASE[symbol])
+            : entry(bits, INVALID, 0, 0);
       default:
         return entry(bits, LITERAL, 0, symbol);
     }
@@ -95,13 +106,20 @@ final class HuffmanTable {
   /**
    * Fills {@code table} for the code lengths {@code lengths[off .. off+n)} (n <= 320).
    *
-   * <p>Each loop lives in a small method of its own: this runs once per deflate block, and a
-   * method with several hot loops gets compiled again and again by the JIT (once per loop it is
-   * caught in), which in a fresh JVM costs more than the decoding it speeds up.
+   * <p>Each loop lives in a small method of its own: this runs once per deflate block, and a method
+   * with several hot loops gets compiled again and again by the JIT (once per loop it is caught
+   * in), which in a fresh JVM costs more than the decoding it speeds up.
    *
    * @return null on success, or zlib's description of why the code is invalid
    */
-  static String build(Alphabet alphabet, byte[] lengths, int off, int n, int rootBits, int[] table, Scratch scratch) {
+  static String build(
+      Alphabet alphabet,
+      byte[] lengths,
+      int off,
+      int n,
+      int rootBits,
+      int[] table,
+      Scratch scratch) {
     int[] count = scratch.count;
     int max = countLengths(lengths, off, n, count);
     int rootSize = 1 << rootBits;
@@ -139,7 +157,9 @@ final class HuffmanTable {
     return max;
   }
 
-  /** Kraft's inequality: how many codes of length 15 are left unused (negative: over-subscribed). */
+  /**
+   * Kraft's inequality: how many codes of length 15 are left unused (negative: over-subscribed).
+   */
   private static int unusedCodes(int[] count) {
     int left = 1;
     for (int len = 1; len <= 15; len++) {
@@ -172,8 +192,8 @@ final class HuffmanTable {
   }
 
   /** Sizes and places the subtables of root prefixes that have codes longer than the root. */
-  private static boolean linkSubtables(byte[] lengths, int off, int n, Scratch scratch, int rootBits, int[] table,
-      int invalid) {
+  private static boolean linkSubtables(
+      byte[] lengths, int off, int n, Scratch scratch, int rootBits, int[] table, int invalid) {
     int rootSize = 1 << rootBits;
     int rootMask = rootSize - 1;
     int[] subBits = scratch.subBits;
@@ -202,8 +222,8 @@ final class HuffmanTable {
   }
 
   /** Writes every symbol's entry wherever its code matches the looked-up bits. */
-  private static void fillEntries(Alphabet alphabet, byte[] lengths, int off, int n, int[] codes, int rootBits,
-      int[] table) {
+  private static void fillEntries(
+      Alphabet alphabet, byte[] lengths, int off, int n, int[] codes, int rootBits, int[] table) {
     int rootSize = 1 << rootBits;
     for (int s = 0; s < n; s++) {
       int len = lengths[off + s];
@@ -216,7 +236,11 @@ final class HuffmanTable {
       } else {
         int link = table[rev & (rootSize - 1)];
         int sublen = len - rootBits;
-        fillStrided(table, value(link) + (rev >>> rootBits), value(link) + (1 << extra(link)), 1 << sublen,
+        fillStrided(
+            table,
+            value(link) + (rev >>> rootBits),
+            value(link) + (1 << extra(link)),
+            1 << sublen,
             symbolEntry(alphabet, s, sublen));
       }
     }

@@ -3,8 +3,8 @@ package dev.soci.ztoc.gzip;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Recycles the 1 MiB pages that hold speculatively decoded output, so that decoding a large
- * layer does not churn the heap. Thread-safe.
+ * Recycles the 1 MiB pages that hold speculatively decoded output, so that decoding a large layer
+ * does not churn the heap. Thread-safe.
  */
 final class PagePool {
   static final int PAGE_SIZE = 1 << 20;

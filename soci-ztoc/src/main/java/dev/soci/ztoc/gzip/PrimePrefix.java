@@ -1,16 +1,16 @@
 package dev.soci.ztoc.gzip;
 
 /**
- * Lets {@link java.util.zip.Inflater}, which has no {@code inflatePrime}, resume in the middle of
- * a byte. It builds a prefix of empty, non-final deflate blocks whose bit length {@code L}
- * satisfies {@code L + bits ≡ 0 (mod 8)}, then ORs the {@code bits} pending high bits of the
- * checkpoint's partial byte into the prefix's last byte. The original compressed bytes from
- * {@code in} follow unchanged, so they stay byte-aligned as in the original stream; that is what
- * keeps stored blocks (which pad to a byte boundary) correct. Shifting the input by {@code bits}
- * instead corrupts data after stored blocks without any error.
+ * Lets {@link java.util.zip.Inflater}, which has no {@code inflatePrime}, resume in the middle of a
+ * byte. It builds a prefix of empty, non-final deflate blocks whose bit length {@code L} satisfies
+ * {@code L + bits ≡ 0 (mod 8)}, then ORs the {@code bits} pending high bits of the checkpoint's
+ * partial byte into the prefix's last byte. The original compressed bytes from {@code in} follow
+ * unchanged, so they stay byte-aligned as in the original stream; that is what keeps stored blocks
+ * (which pad to a byte boundary) correct. Shifting the input by {@code bits} instead corrupts data
+ * after stored blocks without any error.
  *
- * <p>An empty fixed-Huffman block is 10 bits; an empty dynamic block made of complete codes is
- * 99 bits; their combinations reach every residue with at most 129 bits (17 bytes).
+ * <p>An empty fixed-Huffman block is 10 bits; an empty dynamic block made of complete codes is 99
+ * bits; their combinations reach every residue with at most 129 bits (17 bytes).
  */
 final class PrimePrefix {
   private static final byte[][] PREFIXES = new byte[8][];
@@ -24,9 +24,9 @@ final class PrimePrefix {
   private PrimePrefix() {}
 
   /**
-   * Returns the bytes to feed before the original bytes {@code [in, ...)} to resume at a
-   * checkpoint whose {@code bits} (1..7) high bits of {@code partialByte} (byte {@code in - 1})
-   * start the next block.
+   * Returns the bytes to feed before the original bytes {@code [in, ...)} to resume at a checkpoint
+   * whose {@code bits} (1..7) high bits of {@code partialByte} (byte {@code in - 1}) start the next
+   * block.
    */
   static byte[] forCheckpoint(int bits, int partialByte) {
     byte[] p = PREFIXES[bits].clone();
@@ -70,9 +70,9 @@ final class PrimePrefix {
   }
 
   /**
-   * BFINAL=0, BTYPE=10, 257 literal/length codes of which only 0 and 256 are used (length 1
-   * each), two distance codes of length 1, code-length code {1:"0", 17:"10", 18:"11"}, then
-   * end-of-block ("1"): 99 bits, every code complete.
+   * BFINAL=0, BTYPE=10, 257 literal/length codes of which only 0 and 256 are used (length 1 each),
+   * two distance codes of length 1, code-length code {1:"0", 17:"10", 18:"11"}, then end-of-block
+   * ("1"): 99 bits, every code complete.
    */
   static void emptyDynamicBlock(BitWriter w) {
     w.bits(0, 1);

@@ -5,13 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * What a worker decoded ahead of the sequential decoder, starting at a guessed block boundary:
- * the output up to the last block boundary it reached, and those boundaries.
+ * What a worker decoded ahead of the sequential decoder, starting at a guessed block boundary: the
+ * output up to the last block boundary it reached, and those boundaries.
  *
- * <p>The first {@code markedLength} output bytes are held in two planes: where {@code hi[i]} is
- * 0, the byte {@code lo[i]}; otherwise byte {@code (hi[i] - 1) << 8 | lo[i]} of the 32 KiB window
- * before {@link #startBit()}, which the worker did not know (a marker). The rest of the output is plain bytes in pages of a
- * {@link PagePool}, given back by {@link #release()}.
+ * <p>The first {@code markedLength} output bytes are held in two planes: where {@code hi[i]} is 0,
+ * the byte {@code lo[i]}; otherwise byte {@code (hi[i] - 1) << 8 | lo[i]} of the 32 KiB window
+ * before {@link #startBit()}, which the worker did not know (a marker). The rest of the output is
+ * plain bytes in pages of a {@link PagePool}, given back by {@link #release()}.
  */
 final class SpeculativeChunk {
   private static final VarHandle LE_LONG =
@@ -26,11 +26,21 @@ final class SpeculativeChunk {
   final long[] boundaryBits;
   final int[] boundaryOuts;
   final int boundaryCount;
+
   /** How many bytes before its start the output refers to (0..32768). */
   final int reach;
 
-  SpeculativeChunk(long startBit, byte[] lo, byte[] hi, int markedLength, byte[][] pages, PagePool pool,
-      long[] boundaryBits, int[] boundaryOuts, int boundaryCount, int reach) {
+  SpeculativeChunk(
+      long startBit,
+      byte[] lo,
+      byte[] hi,
+      int markedLength,
+      byte[][] pages,
+      PagePool pool,
+      long[] boundaryBits,
+      int[] boundaryOuts,
+      int boundaryCount,
+      int reach) {
     this.startBit = startBit;
     this.lo = lo;
     this.hi = hi;
@@ -52,11 +62,10 @@ final class SpeculativeChunk {
     return boundaryBits[boundaryCount - 1];
   }
 
-
   /**
-   * A table that resolves a two-plane byte in one lookup: entry {@code hi << 8 | lo} is
-   * {@code lo} where {@code hi} is 0, else byte {@code (hi - 1) << 8 | lo} of the window, the
-   * 32 KiB of {@code output} before {@code end}.
+   * A table that resolves a two-plane byte in one lookup: entry {@code hi << 8 | lo} is {@code lo}
+   * where {@code hi} is 0, else byte {@code (hi - 1) << 8 | lo} of the window, the 32 KiB of {@code
+   * output} before {@code end}.
    */
   static byte[] resolutionTable(byte[] output, int end) {
     byte[] table = new byte[256 + GzipDecoder.WSIZE];
@@ -70,8 +79,8 @@ final class SpeculativeChunk {
   /**
    * Writes output bytes {@code [from, from+n)} to {@code dst[at..)}, replacing window references
    * through {@code table} (a {@link #resolutionTable} of the 32 KiB before the chunk's start).
-   * Marked output is dense with references (about a quarter of its bytes on real layers), so
-   * eight bytes without any are copied at once and the rest go through the table, unbranched.
+   * Marked output is dense with references (about a quarter of its bytes on real layers), so eight
+   * bytes without any are copied at once and the rest go through the table, unbranched.
    */
   void copyResolved(int from, int n, byte[] table, byte[] dst, int at) {
     int end = from + n;

@@ -11,63 +11,75 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Decodes a gzip file on several cores for a {@link GzipDecoder}: worker threads decode the
- * file's later stretches ahead of time and the decoder splices a stretch into its output when it
- * reaches a block boundary at exactly the stretch's start.
+ * Decodes a gzip file on several cores for a {@link GzipDecoder}: worker threads decode the file's
+ * later stretches ahead of time and the decoder splices a stretch into its output when it reaches a
+ * block boundary at exactly the stretch's start.
  *
  * <p>The file is cut into stretches of {@link #STRETCH_SIZE} compressed bytes. A worker decodes
- * stretch <i>i</i> from the first place in it that parses as a deflate block header, without
- * the window before it (references into it are kept as markers), up to the first block boundary
- * at or after the start of stretch <i>i+1</i>. Such a guess can be wrong; so once stretch
- * <i>i</i> is settled, stretch <i>i+1</i> must start exactly where <i>i</i> ended, and a worker
- * decodes it again from there if it does not.
+ * stretch <i>i</i> from the first place in it that parses as a deflate block header, without the
+ * window before it (references into it are kept as markers), up to the first block boundary at or
+ * after the start of stretch <i>i+1</i>. Such a guess can be wrong; so once stretch <i>i</i> is
+ * settled, stretch <i>i+1</i> must start exactly where <i>i</i> ended, and a worker decodes it
+ * again from there if it does not.
  *
  * <p>Everything the decoder reports stays as if it had decoded alone: it only splices a stretch
  * that starts at the block boundary it has reached, and from a real boundary decoding is
  * deterministic (the markers are filled in from the decoder's window). What does not line up is
- * decoded sequentially, so corrupt data fails with the sequential decoder's exception and
- * offset. Memory is bounded: at most {@code workers + 1} stretches are held, each at most
- * {@link #MAX_STRETCH_OUTPUT} bytes of output plus its compressed input.
+ * decoded sequentially, so corrupt data fails with the sequential decoder's exception and offset.
+ * Memory is bounded: at most {@code workers + 1} stretches are held, each at most {@link
+ * #MAX_STRETCH_OUTPUT} bytes of output plus its compressed input.
  *
- * <p>The decoder decodes every {@code (workers + 1)}-th stretch itself (it knows the window, so
- * it needs no markers), and the workers the others. Two things keep a fresh JVM from losing time:
- * workers start only once the decoder runs at compiled speed (until then they would only slow
- * the JIT compiler down), and when the decoder reaches a stretch whose worker is not half-way
- * through, it decodes that stretch itself instead of waiting.
+ * <p>The decoder decodes every {@code (workers + 1)}-th stretch itself (it knows the window, so it
+ * needs no markers), and the workers the others. Two things keep a fresh JVM from losing time:
+ * workers start only once the decoder runs at compiled speed (until then they would only slow the
+ * JIT compiler down), and when the decoder reaches a stretch whose worker is not half-way through,
+ * it decodes that stretch itself instead of waiting.
  *
  * <p>Create one per decode, pass it to {@link GzipDecoder#speculate}, and close it afterwards.
  */
 public final class SpeculativeDecoding implements AutoCloseable {
   /** Compressed bytes per stretch. */
   public static final int STRETCH_SIZE = 4 << 20;
+
   /** The most uncompressed bytes a worker produces for one stretch. */
   public static final int MAX_STRETCH_OUTPUT = 16 << 20;
+
   private static final int LOOKAHEAD = 1 << 20;
   private static final long PROBE_BITS = (2L << 20) * 8;
+
   /** 2 MiB in 32 ms: 64 MB/s, well above interpreted or C1 code, well below the JIT's best. */
   private static final long PROBE_MAX_NANOS = 32_000_000L;
+
   private static final System.Logger LOG = System.getLogger(SpeculativeDecoding.class.getName());
 
   private final FileChannel channel;
   private final long size;
   private final int stretchSize;
+
   /**
    * Worker threads + 1: how many stretches are held at most, and the decoder's share (it decodes
    * every stretch whose index is a multiple of this).
    */
   private final int share;
+
   private final long stretchCount;
   private final ExecutorService pool;
   private final PagePool pages = new PagePool();
+
   /** Stretches submitted and not yet passed by the decoder, in order; guarded by {@code this}. */
   private final ArrayDeque<Stretch> pending = new ArrayDeque<>();
+
   /** The last stretch the decoder passed: the predecessor of {@code pending}'s first. */
   private Stretch passed;
+
   private long nextToSubmit = 1;
+
   /** Whether workers have started; false until the decoder runs at compiled speed. */
   private boolean started;
+
   /** Tests: start at once, and always wait for a worker instead of overtaking it. */
   private final boolean patient;
+
   private long probeBit = -1;
   private long probeNanos;
   private int adopted;
@@ -75,6 +87,7 @@ public final class SpeculativeDecoding implements AutoCloseable {
   private int redecoded;
   private int abandoned;
   private boolean closed;
+
   /** An Error a worker met (out of memory, say): rethrown to the decoder. */
   private Error fatal;
 
@@ -85,12 +98,16 @@ public final class SpeculativeDecoding implements AutoCloseable {
     final long nominalEnd;
     SpeculativeChunk chunk;
     boolean decoded;
+
     /** Decoded and, if its predecessor's end is known, starting there. */
     boolean settled;
+
     /** Where it ended (-1 when it produced nothing): kept after the chunk is released. */
     long endBit = -1;
+
     /** The last block boundary its worker reached. */
     volatile long progressBit;
+
     /** The decoder went past it: the worker may stop. */
     volatile boolean abandoned;
 
@@ -107,7 +124,8 @@ public final class SpeculativeDecoding implements AutoCloseable {
     }
   }
 
-  private SpeculativeDecoding(FileChannel channel, long size, int workers, int stretchSize, boolean patient) {
+  private SpeculativeDecoding(
+      FileChannel channel, long size, int workers, int stretchSize, boolean patient) {
     this.channel = channel;
     this.patient = patient;
     this.started = patient;
@@ -116,18 +134,21 @@ public final class SpeculativeDecoding implements AutoCloseable {
     this.share = workers + 1;
     this.stretchCount = (size + stretchSize - 1) / stretchSize;
     AtomicInteger n = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, "soci-inflate-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            workers,
+            r -> {
+              Thread t = new Thread(r, "soci-inflate-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
    * The most workers whose worst case fits in half of a heap of {@code heapBytes}: per worker its
-   * scratch (two byte planes of up to a stretch's output limit, when all of it refers back into
-   * the unknown window), its input, and a finished stretch of the same size held for the decoder;
-   * plus one more finished stretch.
+   * scratch (two byte planes of up to a stretch's output limit, when all of it refers back into the
+   * unknown window), its input, and a finished stretch of the same size held for the decoder; plus
+   * one more finished stretch.
    */
   public static int maxWorkers(long heapBytes) {
     long perWorker = 4L * MAX_STRETCH_OUTPUT + STRETCH_SIZE + LOOKAHEAD;
@@ -144,13 +165,13 @@ public final class SpeculativeDecoding implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(Path, long, int)} with stretches of {@code stretchSize} bytes (at least
-   * 64 KiB). With {@code patient}, workers start at once and the decoder always waits for a
-   * worker rather than decode its stretch itself: slower in a fresh JVM, but which stretches are
-   * spliced in no longer depends on timing (for tests and fuzzing).
+   * Like {@link #start(Path, long, int)} with stretches of {@code stretchSize} bytes (at least 64
+   * KiB). With {@code patient}, workers start at once and the decoder always waits for a worker
+   * rather than decode its stretch itself: slower in a fresh JVM, but which stretches are spliced
+   * in no longer depends on timing (for tests and fuzzing).
    */
-  public static SpeculativeDecoding start(Path file, long size, int workers, int stretchSize, boolean patient)
-      throws IOException {
+  public static SpeculativeDecoding start(
+      Path file, long size, int workers, int stretchSize, boolean patient) throws IOException {
     if (workers < 1 || stretchSize < 1 << 16) {
       throw new IllegalArgumentException("workers must be >= 1 and stretches >= 64 KiB");
     }
@@ -163,7 +184,9 @@ public final class SpeculativeDecoding implements AutoCloseable {
     return adopted;
   }
 
-  /** Stretches decoded ahead but not used: the decoder did not reach a boundary where they start. */
+  /**
+   * Stretches decoded ahead but not used: the decoder did not reach a boundary where they start.
+   */
   public synchronized int discardedStretches() {
     return discarded;
   }
@@ -187,13 +210,14 @@ public final class SpeculativeDecoding implements AutoCloseable {
     if (!started && !decoderIsFast(bit)) {
       return null;
     }
-    for (;;) {
+    for (; ; ) {
       submit();
       Stretch head = pending.peekFirst();
       if (head == null || bit < head.nominalStart * 8) {
         return null;
       }
-      if (!patient && !head.settled
+      if (!patient
+          && !head.settled
           && head.progressBit < head.nominalStart * 8 + (head.nominalEnd - head.nominalStart) * 4) {
         // Its worker is less than half-way through: decoding it here is quicker than waiting.
         head.abandoned = true;
@@ -262,15 +286,29 @@ public final class SpeculativeDecoding implements AutoCloseable {
       long start = index * stretchSize;
       Stretch s = new Stretch(index, start, Math.min(size, start + stretchSize));
       pending.addLast(s);
-      pool.execute(() -> {
-        try {
-          store(s, decode(() -> SpeculativeInflater.search(channel, pages, s, size, s.nominalStart,
-              s.nominalEnd, LOOKAHEAD, MAX_STRETCH_OUTPUT), s), false);
-          settleAndRedecode();
-        } catch (Error e) {
-          fail(e);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              store(
+                  s,
+                  decode(
+                      () ->
+                          SpeculativeInflater.search(
+                              channel,
+                              pages,
+                              s,
+                              size,
+                              s.nominalStart,
+                              s.nominalEnd,
+                              LOOKAHEAD,
+                              MAX_STRETCH_OUTPUT),
+                      s),
+                  false);
+              settleAndRedecode();
+            } catch (Error e) {
+              fail(e);
+            }
+          });
     }
   }
 
@@ -282,7 +320,10 @@ public final class SpeculativeDecoding implements AutoCloseable {
     try {
       return d.run();
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "speculative decoding at " + s.nominalStart + " failed", e);
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "speculative decoding at " + s.nominalStart + " failed",
+          e);
       return null;
     }
   }
@@ -293,11 +334,11 @@ public final class SpeculativeDecoding implements AutoCloseable {
   }
 
   /**
-   * Settles stretches in order; where one does not start at its settled predecessor's end,
-   * decodes it again from there on this thread.
+   * Settles stretches in order; where one does not start at its settled predecessor's end, decodes
+   * it again from there on this thread.
    */
   private void settleAndRedecode() {
-    for (;;) {
+    for (; ; ) {
       Stretch s;
       long from;
       synchronized (this) {
@@ -318,20 +359,27 @@ public final class SpeculativeDecoding implements AutoCloseable {
     if (s != null) {
       long from = predecessorOf(s).endBit;
       redecoded++;
-      pool.execute(() -> {
-        try {
-          redecode(s, from);
-          settleAndRedecode();
-        } catch (Error e) {
-          fail(e);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              redecode(s, from);
+              settleAndRedecode();
+            } catch (Error e) {
+              fail(e);
+            }
+          });
     }
   }
 
   private void redecode(Stretch s, long fromBit) {
-    store(s, decode(() -> SpeculativeInflater.decodeAt(channel, pages, s, size, fromBit, s.nominalEnd,
-        LOOKAHEAD, MAX_STRETCH_OUTPUT), s), true);
+    store(
+        s,
+        decode(
+            () ->
+                SpeculativeInflater.decodeAt(
+                    channel, pages, s, size, fromBit, s.nominalEnd, LOOKAHEAD, MAX_STRETCH_OUTPUT),
+            s),
+        true);
   }
 
   /**

@@ -21,32 +21,38 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Decodes one stretch of a deflate stream without knowing what came before it, for
- * {@link SpeculativeDecoding}. It looks for the first position in {@code [nominalStart,
- * nominalEnd)} where a non-final dynamic-Huffman block header parses as a valid one, decodes
- * from there with references into the unknown window kept as markers, and switches to the
- * plain {@link GzipDecoder} once the last 32 KiB of output hold no marker. It stops at the first
- * block boundary at or after {@code nominalEnd}, before a final block, at an error, or when the
- * output reaches its cap; what it returns ends at the last block boundary it reached.
+ * Decodes one stretch of a deflate stream without knowing what came before it, for {@link
+ * SpeculativeDecoding}. It looks for the first position in {@code [nominalStart, nominalEnd)} where
+ * a non-final dynamic-Huffman block header parses as a valid one, decodes from there with
+ * references into the unknown window kept as markers, and switches to the plain {@link GzipDecoder}
+ * once the last 32 KiB of output hold no marker. It stops at the first block boundary at or after
+ * {@code nominalEnd}, before a final block, at an error, or when the output reaches its cap; what
+ * it returns ends at the last block boundary it reached.
  *
- * <p>A guessed start can be wrong (a bit pattern that only looks like a block header); the
- * caller adopts a chunk only where sequential decoding reaches a block boundary at exactly its
- * start bit, and from a true boundary decoding is deterministic.
+ * <p>A guessed start can be wrong (a bit pattern that only looks like a block header); the caller
+ * adopts a chunk only where sequential decoding reaches a block boundary at exactly its start bit,
+ * and from a true boundary decoding is deterministic.
  */
 final class SpeculativeInflater {
   private static final int WSIZE = Checkpoint.WINDOW_SIZE;
   private static final int PAD = 32;
   private static final int KIND_MASK = 7 << 5;
+
   /** Room after the last output position for 8-byte copies that overshoot. */
   private static final int SLACK = 16;
+
   /** The most output one step adds: a stored block of 65,535 bytes, or a match of 258. */
   private static final int MAX_STEP = 65_535;
+
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final int[] CODELEN_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] CODELEN_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   /** Per worker thread: the compressed input of the current stretch, and marked output scratch. */
-  private static final ThreadLocal<byte[][]> BUFFERS = ThreadLocal.withInitial(() -> new byte[3][0]);
+  private static final ThreadLocal<byte[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[3][0]);
 
   /** Told each block boundary a worker reaches; false when the stretch is no longer wanted. */
   interface Progress {
@@ -57,8 +63,10 @@ final class SpeculativeInflater {
   private final PagePool pages;
   private final Progress progress;
   private final long fileSize;
+
   /** The file offset of {@code data[0]}. */
   private final long base;
+
   private final long nominalEndBit;
   private final int maxOutput;
   private final byte[] data;
@@ -73,10 +81,11 @@ final class SpeculativeInflater {
 
   // Decoding state of one attempt.
   /**
-   * Output so far in two planes: {@code hi[i] == 0} means byte {@code lo[i]}; otherwise byte
-   * {@code (hi[i] - 1) << 8 | lo[i]} of the unknown window before the start (a marker).
+   * Output so far in two planes: {@code hi[i] == 0} means byte {@code lo[i]}; otherwise byte {@code
+   * (hi[i] - 1) << 8 | lo[i]} of the unknown window before the start (a marker).
    */
   private byte[] lo;
+
   private byte[] hi;
   private int p;
   private int lastMarker;
@@ -87,8 +96,16 @@ final class SpeculativeInflater {
   private List<byte[]> plain;
   private int plainLength;
 
-  private SpeculativeInflater(FileChannel channel, PagePool pages, Progress progress, long fileSize, long base,
-      long nominalEnd, int lookahead, int maxOutput) throws IOException {
+  private SpeculativeInflater(
+      FileChannel channel,
+      PagePool pages,
+      Progress progress,
+      long fileSize,
+      long base,
+      long nominalEnd,
+      int lookahead,
+      int maxOutput)
+      throws IOException {
     this.channel = channel;
     this.pages = pages;
     this.progress = progress;
@@ -109,27 +126,51 @@ final class SpeculativeInflater {
   }
 
   /**
-   * Decodes the stretch of {@code channel} that starts at the first block found in
-   * {@code [nominalStart, nominalEnd)}; null when no candidate there decodes to a boundary.
+   * Decodes the stretch of {@code channel} that starts at the first block found in {@code
+   * [nominalStart, nominalEnd)}; null when no candidate there decodes to a boundary.
    */
-  static SpeculativeChunk search(FileChannel channel, PagePool pages, Progress progress, long fileSize,
-      long nominalStart, long nominalEnd, int lookahead, int maxOutput) throws IOException {
-    return new SpeculativeInflater(channel, pages, progress, fileSize, nominalStart, nominalEnd, lookahead,
-        maxOutput).search();
+  static SpeculativeChunk search(
+      FileChannel channel,
+      PagePool pages,
+      Progress progress,
+      long fileSize,
+      long nominalStart,
+      long nominalEnd,
+      int lookahead,
+      int maxOutput)
+      throws IOException {
+    return new SpeculativeInflater(
+            channel, pages, progress, fileSize, nominalStart, nominalEnd, lookahead, maxOutput)
+        .search();
   }
 
   /**
    * Decodes from bit {@code startBit}, taken to be a block boundary, to the first boundary at or
    * after {@code nominalEnd}; null when not even one block decodes.
    */
-  static SpeculativeChunk decodeAt(FileChannel channel, PagePool pages, Progress progress, long fileSize,
-      long startBit, long nominalEnd, int lookahead, int maxOutput) throws IOException {
+  static SpeculativeChunk decodeAt(
+      FileChannel channel,
+      PagePool pages,
+      Progress progress,
+      long fileSize,
+      long startBit,
+      long nominalEnd,
+      int lookahead,
+      int maxOutput)
+      throws IOException {
     long base = startBit >>> 3;
-    SpeculativeInflater s = new SpeculativeInflater(channel, pages, progress, fileSize, base,
-        Math.max(nominalEnd, base + 1), lookahead, maxOutput);
+    SpeculativeInflater s =
+        new SpeculativeInflater(
+            channel,
+            pages,
+            progress,
+            fileSize,
+            base,
+            Math.max(nominalEnd, base + 1),
+            lookahead,
+            maxOutput);
     return s.decodeFrom(startBit - base * 8);
   }
-
 
   private SpeculativeChunk search() throws IOException {
     long limit = nominalEndBit - base * 8;
@@ -189,11 +230,11 @@ final class SpeculativeInflater {
   }
 
   /**
-   * Parses the dynamic tables that start at {@code bit} (after the 3 header bits) into
-   * {@link #litTable} and {@link #distTable}; the bit position after them, or -1 if invalid.
-   * {@code GzipDecoder.readDynamicTables} does the same on its input stream with zlib's messages
-   * and offsets; this one reads the array in place and only says yes or no, which is what the
-   * search asks of many candidate positions.
+   * Parses the dynamic tables that start at {@code bit} (after the 3 header bits) into {@link
+   * #litTable} and {@link #distTable}; the bit position after them, or -1 if invalid. {@code
+   * GzipDecoder.readDynamicTables} does the same on its input stream with zlib's messages and
+   * offsets; this one reads the array in place and only says yes or no, which is what the search
+   * asks of many candidate positions.
    */
   private long readDynamicTables(long bit) {
     long v = peek(bit);
@@ -209,8 +250,15 @@ final class SpeculativeInflater {
     for (int i = 0; i < ncode; i++, bit += 3) {
       lens[CODELEN_ORDER[i]] = (byte) (peek(bit) & 7);
     }
-    if (HuffmanTable.build(HuffmanTable.Alphabet.CODELEN, lens, 0, 19, HuffmanTable.CODELEN_ROOT_BITS,
-        codeLenTable, scratch) != null) {
+    if (HuffmanTable.build(
+            HuffmanTable.Alphabet.CODELEN,
+            lens,
+            0,
+            19,
+            HuffmanTable.CODELEN_ROOT_BITS,
+            codeLenTable,
+            scratch)
+        != null) {
       return -1;
     }
     int total = nlen + ndist;
@@ -258,8 +306,11 @@ final class SpeculativeInflater {
       have += repeat;
     }
     if (lens[256] == 0
-        || HuffmanTable.build(HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch) != null
-        || HuffmanTable.build(HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch)
+        || HuffmanTable.build(
+                HuffmanTable.Alphabet.LITLEN, lens, 0, nlen, LITLEN_ROOT_BITS, litTable, scratch)
+            != null
+        || HuffmanTable.build(
+                HuffmanTable.Alphabet.DIST, lens, nlen, ndist, DIST_ROOT_BITS, distTable, scratch)
             != null) {
       return -1;
     }
@@ -287,7 +338,7 @@ final class SpeculativeInflater {
     plainLength = 0;
     long bit = start;
     try {
-      for (;;) {
+      for (; ; ) {
         if (bit + 3 > dataEndBit) {
           break;
         }
@@ -315,7 +366,9 @@ final class SpeculativeInflater {
         }
         bit = next;
         addBoundary(base * 8 + bit, p);
-        if (base * 8 + bit >= nominalEndBit || p >= maxOutput || !progress.reached(base * 8 + bit)) {
+        if (base * 8 + bit >= nominalEndBit
+            || p >= maxOutput
+            || !progress.reached(base * 8 + bit)) {
           break;
         }
         if (p - lastMarker > WSIZE) {
@@ -336,9 +389,17 @@ final class SpeculativeInflater {
     long absStart = base * 8 + start;
     int reach = minFrom < 0 ? -minFrom : 0;
     int markedLength = Math.min(p, boundaryOuts[boundaryCount - 1]);
-    return new SpeculativeChunk(absStart, Arrays.copyOf(lo, markedLength), Arrays.copyOf(hi, markedLength),
+    return new SpeculativeChunk(
+        absStart,
+        Arrays.copyOf(lo, markedLength),
+        Arrays.copyOf(hi, markedLength),
         markedLength,
-        plain.toArray(new byte[0][]), pages, boundaryBits, boundaryOuts, boundaryCount, reach);
+        plain.toArray(new byte[0][]),
+        pages,
+        boundaryBits,
+        boundaryOuts,
+        boundaryCount,
+        reach);
   }
 
   private void addBoundary(long absBit, int outOffset) {
@@ -357,14 +418,15 @@ final class SpeculativeInflater {
 
   /**
    * Makes room for {@code more} output bytes. Output is checked against the limit only at block
-   * boundaries, and one block can be as long as its input allows (up to 1032 bytes per input
-   * byte), so growth stops at the limit plus the largest single step: a block that goes past it
-   * ends the stretch, and the sequential decoder, which streams, decodes that block.
+   * boundaries, and one block can be as long as its input allows (up to 1032 bytes per input byte),
+   * so growth stops at the limit plus the largest single step: a block that goes past it ends the
+   * stretch, and the sequential decoder, which streams, decodes that block.
    */
   private void ensureOut(int more) throws GzipFormatException {
     long needed = (long) p + more + SLACK;
     if (needed > outputCap()) {
-      throw new GzipFormatException(base, "a block runs past the " + maxOutput + "-byte output limit of a stretch");
+      throw new GzipFormatException(
+          base, "a block runs past the " + maxOutput + "-byte output limit of a stretch");
     }
     if (needed > lo.length) {
       int size = (int) Math.min(Math.max(lo.length * 2L, needed), outputCap());
@@ -398,9 +460,9 @@ final class SpeculativeInflater {
 
   /**
    * Decodes one Huffman block from {@code bit} into {@link #lo}/{@link #hi}, window references
-   * becoming markers; the bit position after its end-of-block code. A plainer sibling of
-   * {@code GzipDecoder.huffmanBlock}: this phase is short, so small code (quick to compile) wins
-   * over the last bit of speed.
+   * becoming markers; the bit position after its end-of-block code. A plainer sibling of {@code
+   * GzipDecoder.huffmanBlock}: this phase is short, so small code (quick to compile) wins over the
+   * last bit of speed.
    */
   private long huffmanBlock(long bit, int[] lit, int[] dist) throws GzipFormatException {
     final byte[] d = data;
@@ -413,9 +475,10 @@ final class SpeculativeInflater {
     int skip = (int) (bit & 7);
     byte[] l = lo;
     byte[] h = hi;
-    int room = Math.min(l.length, outputCap()); // the scratch may be larger, from an earlier stretch
+    int room =
+        Math.min(l.length, outputCap()); // the scratch may be larger, from an earlier stretch
     int q = p;
-    for (;;) {
+    for (; ; ) {
       if (bc < 48) {
         if (ip >= dataEnd) {
           throw new GzipFormatException(base + ip, "speculative decoding ran out of data");
@@ -508,9 +571,9 @@ final class SpeculativeInflater {
   }
 
   /**
-   * A match within the output, both planes; whether it (or up to 7 bytes past it) holds a
-   * marker. Loops live in small methods so that the JIT does not recompile the decode loop for
-   * each of them.
+   * A match within the output, both planes; whether it (or up to 7 bytes past it) holds a marker.
+   * Loops live in small methods so that the JIT does not recompile the decode loop for each of
+   * them.
    */
   private static boolean copyMarked(byte[] l, byte[] h, int from, int to, int len) {
     if (to - from >= 8) {
@@ -545,45 +608,48 @@ final class SpeculativeInflater {
     long in = (absBit + 7) >>> 3;
     Checkpoint at = new Checkpoint(in, p, (int) (in * 8 - absBit), window);
     int from = (int) (at.startCompressedOffset() - base);
-    InputStream input = new ChannelInputStream(data, from, dataLength, channel, base + dataLength, fileSize);
+    InputStream input =
+        new ChannelInputStream(data, from, dataLength, channel, base + dataLength, fileSize);
     GzipDecoder decoder = GzipDecoder.resumeAt(input, at);
     int markedLength = p;
-    decoder.decode(new GzipListener() {
-      @Override
-      public void onData(byte[] buf, int off, int len) {
-        while (len > 0) {
-          int inPage = plainLength & (PagePool.PAGE_SIZE - 1);
-          if (inPage == 0) {
-            plain.add(pages.take());
+    decoder.decode(
+        new GzipListener() {
+          @Override
+          public void onData(byte[] buf, int off, int len) {
+            while (len > 0) {
+              int inPage = plainLength & (PagePool.PAGE_SIZE - 1);
+              if (inPage == 0) {
+                plain.add(pages.take());
+              }
+              int n = Math.min(len, PagePool.PAGE_SIZE - inPage);
+              System.arraycopy(buf, off, plain.get(plain.size() - 1), inPage, n);
+              plainLength += n;
+              off += n;
+              len -= n;
+            }
+            if (markedLength + plainLength >= maxOutput) {
+              decoder.stop();
+            }
           }
-          int n = Math.min(len, PagePool.PAGE_SIZE - inPage);
-          System.arraycopy(buf, off, plain.get(plain.size() - 1), inPage, n);
-          plainLength += n;
-          off += n;
-          len -= n;
-        }
-        if (markedLength + plainLength >= maxOutput) {
-          decoder.stop();
-        }
-      }
 
-      @Override
-      public void onBoundary(BlockBoundary b) {
-        long boundaryBit = b.in() * 8 - b.bits();
-        addBoundary(boundaryBit, (int) b.out());
-        if (boundaryBit >= nominalEndBit || !progress.reached(boundaryBit)) {
-          decoder.stop();
-        }
-      }
+          @Override
+          public void onBoundary(BlockBoundary b) {
+            long boundaryBit = b.in() * 8 - b.bits();
+            addBoundary(boundaryBit, (int) b.out());
+            if (boundaryBit >= nominalEndBit || !progress.reached(boundaryBit)) {
+              decoder.stop();
+            }
+          }
 
-      @Override
-      public void onMemberEnd(long in, long out) {
-        decoder.stop(); // the final block's output is not kept: it ends at no boundary
-      }
-    });
+          @Override
+          public void onMemberEnd(long in, long out) {
+            decoder.stop(); // the final block's output is not kept: it ends at no boundary
+          }
+        });
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
+  private static void readFully(FileChannel channel, ByteBuffer buf, long position)
+      throws IOException {
     while (buf.hasRemaining()) {
       int n = channel.read(buf, position);
       if (n < 0) {
@@ -605,7 +671,8 @@ final class SpeculativeInflater {
     private int arrayPos;
     private long position;
 
-    ChannelInputStream(byte[] array, int from, int arrayEnd, FileChannel channel, long position, long end) {
+    ChannelInputStream(
+        byte[] array, int from, int arrayEnd, FileChannel channel, long position, long end) {
       this.array = array;
       this.arrayPos = from;
       this.arrayEnd = arrayEnd;

@@ -1,10 +1,9 @@
 package dev.soci.ztoc.zinfo;
 
 /**
- * A restart point in a gzip layer: decoding can resume at compressed byte {@code in} (minus
- * {@code bits} bits, taken from the top of byte {@code in - 1}), producing uncompressed byte
- * {@code out} onwards, with {@code window} (the 32 KiB of output before {@code out}) as the
- * preset dictionary.
+ * A restart point in a gzip layer: decoding can resume at compressed byte {@code in} (minus {@code
+ * bits} bits, taken from the top of byte {@code in - 1}), producing uncompressed byte {@code out}
+ * onwards, with {@code window} (the 32 KiB of output before {@code out}) as the preset dictionary.
  *
  * <p>The window array is shared, not copied: treat it as read-only.
  *
@@ -19,8 +18,14 @@ public record Checkpoint(long in, long out, int bits, byte[] window) {
 
   /** Validates ranges: offsets non-negative, bits in 0..7, window of exactly 32 KiB. */
   public Checkpoint {
-    if (in < 0 || out < 0 || bits < 0 || bits > 7 || window == null || window.length != WINDOW_SIZE) {
-      throw new IllegalArgumentException("invalid checkpoint: in=" + in + " out=" + out + " bits=" + bits);
+    if (in < 0
+        || out < 0
+        || bits < 0
+        || bits > 7
+        || window == null
+        || window.length != WINDOW_SIZE) {
+      throw new IllegalArgumentException(
+          "invalid checkpoint: in=" + in + " out=" + out + " bits=" + bits);
     }
   }
 
@@ -31,7 +36,10 @@ public record Checkpoint(long in, long out, int bits, byte[] window) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Checkpoint c && c.in == in && c.out == out && c.bits == bits
+    return o instanceof Checkpoint c
+        && c.in == in
+        && c.out == out
+        && c.bits == bits
         && java.util.Arrays.equals(c.window, window);
   }
 

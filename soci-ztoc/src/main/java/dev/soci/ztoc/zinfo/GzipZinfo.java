@@ -8,20 +8,23 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Checkpoints of a gzip layer and the zinfo blob that stores them: little-endian
- * {@code int32 count, int64 span_size}, then per checkpoint {@code int64 in, int64 out,
- * uint8 bits, 32 KiB window}. Version 2 stores every checkpoint; legacy version 1 omits
- * checkpoint 0, which readers assume at compressed offset 10 (see {@link #withFirstCheckpointAt}).
+ * Checkpoints of a gzip layer and the zinfo blob that stores them: little-endian {@code int32
+ * count, int64 span_size}, then per checkpoint {@code int64 in, int64 out, uint8 bits, 32 KiB
+ * window}. Version 2 stores every checkpoint; legacy version 1 omits checkpoint 0, which readers
+ * assume at compressed offset 10 (see {@link #withFirstCheckpointAt}).
  *
  * <p>Immutable and thread-safe.
  */
 public final class GzipZinfo implements Zinfo {
   /** Size of one serialized checkpoint record. */
   public static final int RECORD_SIZE = 8 + 8 + 1 + Checkpoint.WINDOW_SIZE;
+
   /** Size of the blob header. */
   public static final int HEADER_SIZE = 4 + 8;
+
   /** The version every new blob is written with. */
   public static final int CURRENT_VERSION = 2;
+
   /** Compressed offset a version-1 blob assumes for checkpoint 0 (a minimal gzip header). */
   public static final long V1_FIRST_IN = 10;
 
@@ -37,23 +40,29 @@ public final class GzipZinfo implements Zinfo {
 
   /** Creates a version-2 zinfo from checkpoints in order. */
   public static GzipZinfo of(long spanSize, List<Checkpoint> checkpoints) {
-    return new GzipZinfo(CURRENT_VERSION, spanSize, Collections.unmodifiableList(new ArrayList<>(checkpoints)));
+    return new GzipZinfo(
+        CURRENT_VERSION, spanSize, Collections.unmodifiableList(new ArrayList<>(checkpoints)));
   }
 
   /**
-   * Parses a zinfo blob of version 1 or 2 (told apart by length, as upstream does) and checks
-   * that the checkpoints are ordered: {@code in} and {@code out} never decrease.
+   * Parses a zinfo blob of version 1 or 2 (told apart by length, as upstream does) and checks that
+   * the checkpoints are ordered: {@code in} and {@code out} never decrease.
    */
   public static GzipZinfo fromBytes(byte[] blob) throws MalformedZtocException {
     if (blob.length < HEADER_SIZE) {
-      throw new MalformedZtocException("gzip zinfo blob is " + blob.length + " bytes, shorter than its "
-          + HEADER_SIZE + "-byte header");
+      throw new MalformedZtocException(
+          "gzip zinfo blob is "
+              + blob.length
+              + " bytes, shorter than its "
+              + HEADER_SIZE
+              + "-byte header");
     }
     ByteBuffer buf = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
     int count = buf.getInt(0);
     long spanSize = buf.getLong(4);
     if (count < 0) {
-      throw new MalformedZtocException("gzip zinfo blob claims a negative checkpoint count " + count);
+      throw new MalformedZtocException(
+          "gzip zinfo blob claims a negative checkpoint count " + count);
     }
     long v2Size = HEADER_SIZE + (long) count * RECORD_SIZE;
     int version;
@@ -65,8 +74,14 @@ public final class GzipZinfo implements Zinfo {
       version = 1;
       first = 1;
     } else {
-      throw new MalformedZtocException("gzip zinfo blob of " + blob.length + " bytes does not hold the "
-          + count + " checkpoints its header claims (expected " + v2Size + " bytes)");
+      throw new MalformedZtocException(
+          "gzip zinfo blob of "
+              + blob.length
+              + " bytes does not hold the "
+              + count
+              + " checkpoints its header claims (expected "
+              + v2Size
+              + " bytes)");
     }
     List<Checkpoint> list = new ArrayList<>(count);
     if (first == 1) {
@@ -78,14 +93,33 @@ public final class GzipZinfo implements Zinfo {
       long out = buf.getLong(pos + 8);
       int bits = blob[pos + 16] & 0xFF;
       if (in < 0 || out < 0 || bits > 7) {
-        throw new MalformedZtocException("gzip zinfo checkpoint " + i + " is invalid: in=" + in + " out=" + out
-            + " bits=" + bits);
+        throw new MalformedZtocException(
+            "gzip zinfo checkpoint "
+                + i
+                + " is invalid: in="
+                + in
+                + " out="
+                + out
+                + " bits="
+                + bits);
       }
       if (!list.isEmpty()) {
         Checkpoint prev = list.get(list.size() - 1);
         if (in < prev.in() || out < prev.out()) {
-          throw new MalformedZtocException("gzip zinfo checkpoint " + i + " (in=" + in + ", out=" + out
-              + ") goes backwards from checkpoint " + (i - 1) + " (in=" + prev.in() + ", out=" + prev.out() + ")");
+          throw new MalformedZtocException(
+              "gzip zinfo checkpoint "
+                  + i
+                  + " (in="
+                  + in
+                  + ", out="
+                  + out
+                  + ") goes backwards from checkpoint "
+                  + (i - 1)
+                  + " (in="
+                  + prev.in()
+                  + ", out="
+                  + prev.out()
+                  + ")");
         }
       }
       byte[] window = new byte[Checkpoint.WINDOW_SIZE];
@@ -183,7 +217,8 @@ public final class GzipZinfo implements Zinfo {
     int records = checkpoints.size() - (version == 1 ? 1 : 0);
     long size = HEADER_SIZE + (long) records * RECORD_SIZE;
     if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException(checkpoints.size() + " checkpoints do not fit in one zinfo blob");
+      throw new IllegalStateException(
+          checkpoints.size() + " checkpoints do not fit in one zinfo blob");
     }
     return (int) size;
   }
@@ -201,6 +236,12 @@ public final class GzipZinfo implements Zinfo {
 
   @Override
   public String toString() {
-    return "GzipZinfo[v" + version + ", spanSize=" + spanSize + ", " + checkpoints.size() + " checkpoints]";
+    return "GzipZinfo[v"
+        + version
+        + ", spanSize="
+        + spanSize
+        + ", "
+        + checkpoints.size()
+        + " checkpoints]";
   }
 }

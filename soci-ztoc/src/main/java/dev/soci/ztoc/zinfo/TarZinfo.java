@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Span arithmetic for an uncompressed (plain tar) layer: span {@code i} is simply bytes
- * {@code [i * spanSize, (i + 1) * spanSize)} of the blob. Stored as the flatbuffers table
- * {@code zinfo.TarZinfo {version: int, span_size: long, size: long}}.
+ * Span arithmetic for an uncompressed (plain tar) layer: span {@code i} is simply bytes {@code [i *
+ * spanSize, (i + 1) * spanSize)} of the blob. Stored as the flatbuffers table {@code zinfo.TarZinfo
+ * {version: int, span_size: long, size: long}}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,11 +29,18 @@ public final class TarZinfo implements Zinfo {
   /** Creates the zinfo of a plain tar blob of {@code size} bytes. */
   public static TarZinfo of(long spanSize, long size) {
     if (spanSize <= 0 || size < 0) {
-      throw new IllegalArgumentException("span size must be > 0 and size >= 0: " + spanSize + ", " + size);
+      throw new IllegalArgumentException(
+          "span size must be > 0 and size >= 0: " + spanSize + ", " + size);
     }
     if (spanCount(spanSize, size) > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("a " + size + "-byte blob in " + spanSize + "-byte spans has more than "
-          + Integer.MAX_VALUE + " spans");
+      throw new IllegalArgumentException(
+          "a "
+              + size
+              + "-byte blob in "
+              + spanSize
+              + "-byte spans has more than "
+              + Integer.MAX_VALUE
+              + " spans");
     }
     return new TarZinfo(CURRENT_VERSION, spanSize, size);
   }
@@ -55,19 +62,26 @@ public final class TarZinfo implements Zinfo {
       long spanSize = field(bb, table, vtable, vtLen, objLen, 1, 8);
       long size = field(bb, table, vtable, vtLen, objLen, 2, 8);
       if (spanSize <= 0) {
-        throw new MalformedZtocException("tar zinfo has span size " + spanSize + "; it must be positive");
+        throw new MalformedZtocException(
+            "tar zinfo has span size " + spanSize + "; it must be positive");
       }
       if (size < 0) {
         throw new MalformedZtocException("tar zinfo has a negative size " + size);
       }
       if (spanCount(spanSize, size) > Integer.MAX_VALUE) {
-        throw new MalformedZtocException("tar zinfo claims " + spanCount(spanSize, size) + " spans (size " + size
-            + ", span size " + spanSize + "); span ids are 32-bit");
+        throw new MalformedZtocException(
+            "tar zinfo claims "
+                + spanCount(spanSize, size)
+                + " spans (size "
+                + size
+                + ", span size "
+                + spanSize
+                + "); span ids are 32-bit");
       }
       return new TarZinfo(version, spanSize, size);
     } catch (IndexOutOfBoundsException e) {
-      throw new MalformedZtocException("cannot read tar zinfo: an offset points outside its "
-          + blob.length + " bytes", e);
+      throw new MalformedZtocException(
+          "cannot read tar zinfo: an offset points outside its " + blob.length + " bytes", e);
     }
   }
 
@@ -83,7 +97,8 @@ public final class TarZinfo implements Zinfo {
     return at;
   }
 
-  private static long field(ByteBuffer bb, int table, int vtable, int vtLen, int objLen, int slot, int width) {
+  private static long field(
+      ByteBuffer bb, int table, int vtable, int vtLen, int objLen, int slot, int width) {
     int vo = 4 + 2 * slot;
     if (vo + 2 > vtLen) {
       return 0;

@@ -27,7 +27,9 @@ public sealed interface Zinfo permits GzipZinfo, TarZinfo {
   /** First compressed byte of span {@code i}. */
   long startCompressedOffset(int i);
 
-  /** End (exclusive) of span {@code i}'s compressed bytes; the last span ends at {@code fileSize}. */
+  /**
+   * End (exclusive) of span {@code i}'s compressed bytes; the last span ends at {@code fileSize}.
+   */
   long endCompressedOffset(int i, long fileSize);
 
   /** First uncompressed byte of span {@code i}. */

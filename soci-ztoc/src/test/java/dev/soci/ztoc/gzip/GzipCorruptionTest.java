@@ -88,7 +88,8 @@ class GzipCorruptionTest {
         ZlibResult z = zlib(m);
         if (z == null) {
           byte[] candidate = gzipOf(m, m.length, new byte[0]);
-          assertThatThrownBy(() -> decode(candidate)).as("mutation %d level %d", i, level)
+          assertThatThrownBy(() -> decode(candidate))
+              .as("mutation %d level %d", i, level)
               .isInstanceOf(GzipFormatException.class);
           agreedBad++;
         } else {
@@ -96,7 +97,13 @@ class GzipCorruptionTest {
           try {
             assertThat(decode(candidate)).as("mutation %d level %d", i, level).isEqualTo(z.out());
           } catch (GzipFormatException e) {
-            fail("zlib accepted mutation " + i + " at level " + level + " but we failed: " + e.getMessage());
+            fail(
+                "zlib accepted mutation "
+                    + i
+                    + " at level "
+                    + level
+                    + " but we failed: "
+                    + e.getMessage());
           }
           agreedOk++;
         }
@@ -116,7 +123,9 @@ class GzipCorruptionTest {
         continue; // a complete first member is a valid stream
       }
       byte[] cut = Arrays.copyOf(gz, len);
-      assertThatThrownBy(() -> decode(cut)).as("cut at %d", len).isInstanceOf(GzipFormatException.class)
+      assertThatThrownBy(() -> decode(cut))
+          .as("cut at %d", len)
+          .isInstanceOf(GzipFormatException.class)
           .hasMessageContaining("offset");
     }
     assertThat(decode(gz)).hasSize(plain.length * 2);
@@ -128,10 +137,14 @@ class GzipCorruptionTest {
     byte[] gz = GzipProducers.jdk(plain, 6, 0);
     byte[] badCrc = gz.clone();
     badCrc[gz.length - 8] ^= 1;
-    assertThatThrownBy(() -> decode(badCrc)).isInstanceOf(GzipFormatException.class).hasMessageContaining("data check");
+    assertThatThrownBy(() -> decode(badCrc))
+        .isInstanceOf(GzipFormatException.class)
+        .hasMessageContaining("data check");
     byte[] badSize = gz.clone();
     badSize[gz.length - 1] ^= 1;
-    assertThatThrownBy(() -> decode(badSize)).isInstanceOf(GzipFormatException.class).hasMessageContaining("length check");
+    assertThatThrownBy(() -> decode(badSize))
+        .isInstanceOf(GzipFormatException.class)
+        .hasMessageContaining("length check");
     byte[] badMethod = gz.clone();
     badMethod[2] = 7;
     assertThatThrownBy(() -> decode(badMethod)).hasMessageContaining("compression method");
@@ -143,10 +156,12 @@ class GzipCorruptionTest {
     badHcrc[12] ^= 1; // inside the extra field
     assertThatThrownBy(() -> decode(badHcrc)).hasMessageContaining("header crc");
     byte[] garbage = GzipProducers.concat(gz, new byte[] {0, 0, 0, 0});
-    assertThatThrownBy(() -> decode(garbage)).hasMessageContaining("trailing garbage")
+    assertThatThrownBy(() -> decode(garbage))
+        .hasMessageContaining("trailing garbage")
         .hasMessageContaining("offset " + gz.length);
     assertThatThrownBy(() -> decode(new byte[0])).hasMessageContaining("empty");
-    assertThatThrownBy(() -> decode("not gzip at all".getBytes())).hasMessageContaining("not a gzip");
+    assertThatThrownBy(() -> decode("not gzip at all".getBytes()))
+        .hasMessageContaining("not a gzip");
   }
 
   @Test
@@ -155,7 +170,8 @@ class GzipCorruptionTest {
     assertThatThrownBy(() -> decode(gzipOf(new byte[] {0x07, 0, 0, 0}, 4, new byte[0])))
         .hasMessageContaining("invalid block type");
     // Stored block whose NLEN is not the complement of LEN.
-    assertThatThrownBy(() -> decode(gzipOf(new byte[] {0x01, 5, 0, 5, 0, 1, 2, 3, 4, 5}, 10, new byte[0])))
+    assertThatThrownBy(
+            () -> decode(gzipOf(new byte[] {0x01, 5, 0, 5, 0, 1, 2, 3, 4, 5}, 10, new byte[0])))
         .hasMessageContaining("invalid stored block lengths");
     // Fixed block starting with a match (distance 1) with no history: too far back.
     PrimePrefix.BitWriter w = new PrimePrefix.BitWriter(8);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The decoder against java.util.zip on every producer, and resuming at every block boundary on
- * both paths (pure Java and JDK Inflater with the prime prefix).
+ * The decoder against java.util.zip on every producer, and resuming at every block boundary on both
+ * paths (pure Java and JDK Inflater with the prime prefix).
  */
 class GzipOracleTest {
   @TempDir static Path tmp;
@@ -87,8 +87,9 @@ class GzipOracleTest {
   static byte[] javaPath(byte[] gz, Checkpoint cp, int want) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int start = (int) cp.startCompressedOffset();
-    GzipDecoder d = GzipDecoder.resumeAt(new ByteArrayInputStream(gz, start, gz.length - start), cp)
-        .outputLimit(cp.out() + want);
+    GzipDecoder d =
+        GzipDecoder.resumeAt(new ByteArrayInputStream(gz, start, gz.length - start), cp)
+            .outputLimit(cp.out() + want);
     d.decode((b, off, len) -> out.write(b, off, len));
     byte[] got = out.toByteArray();
     return Arrays.copyOf(got, Math.min(got.length, want));
@@ -122,25 +123,28 @@ class GzipOracleTest {
   static Collected decodeAll(byte[] gz, int readChunk) throws IOException {
     Collected c = new Collected();
     // Feed through a stream that returns short reads, to exercise refills at every position.
-    ByteArrayInputStream src = new ByteArrayInputStream(gz) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, readChunk));
-      }
-    };
-    new GzipDecoder(src).decode(new GzipListener() {
-      @Override
-      public void onData(byte[] buf, int off, int len) {
-        c.out.write(buf, off, len);
-      }
+    ByteArrayInputStream src =
+        new ByteArrayInputStream(gz) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, readChunk));
+          }
+        };
+    new GzipDecoder(src)
+        .decode(
+            new GzipListener() {
+              @Override
+              public void onData(byte[] buf, int off, int len) {
+                c.out.write(buf, off, len);
+              }
 
-      @Override
-      public void onBoundary(BlockBoundary b) {
-        byte[] w = new byte[Checkpoint.WINDOW_SIZE];
-        b.copyWindow(w, 0);
-        c.boundaries.add(new Checkpoint(b.in(), b.out(), b.bits(), w));
-      }
-    });
+              @Override
+              public void onBoundary(BlockBoundary b) {
+                byte[] w = new byte[Checkpoint.WINDOW_SIZE];
+                b.copyWindow(w, 0);
+                c.boundaries.add(new Checkpoint(b.in(), b.out(), b.bits(), w));
+              }
+            });
     return c;
   }
 }

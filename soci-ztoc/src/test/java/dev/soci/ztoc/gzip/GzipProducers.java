@@ -19,10 +19,10 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * Makes gzip streams of the same payload with many real producers: the JDK's zlib at several
- * levels and with sync flushes, GNU gzip, pigz (plain, --rsyncable, independent blocks),
- * busybox, libdeflate, zopfli, concatenated and empty members, and headers with every flag.
- * Command-line producers that are not installed are left out (CI installs them all).
+ * Makes gzip streams of the same payload with many real producers: the JDK's zlib at several levels
+ * and with sync flushes, GNU gzip, pigz (plain, --rsyncable, independent blocks), busybox,
+ * libdeflate, zopfli, concatenated and empty members, and headers with every flag. Command-line
+ * producers that are not installed are left out (CI installs them all).
  */
 public final class GzipProducers {
   private GzipProducers() {}
@@ -31,8 +31,24 @@ public final class GzipProducers {
   public static byte[] payload(long seed, int size) {
     Random r = new Random(seed);
     ByteArrayOutputStream out = new ByteArrayOutputStream(size + 65536);
-    String[] words = {"the", "layer", "span", "checkpoint", "window", "tar", "gzip", "inflate",
-        "container", "image", "registry", "lazy", "zTOC", "seekable", "block", "huffman"};
+    String[] words = {
+      "the",
+      "layer",
+      "span",
+      "checkpoint",
+      "window",
+      "tar",
+      "gzip",
+      "inflate",
+      "container",
+      "image",
+      "registry",
+      "lazy",
+      "zTOC",
+      "seekable",
+      "block",
+      "huffman"
+    };
     while (out.size() < size) {
       int kind = r.nextInt(10);
       int len = 1 + r.nextInt(120_000);
@@ -67,8 +83,12 @@ public final class GzipProducers {
     m.put("jdk-6-syncflush", jdk(data, 6, 100_000));
     m.put("jdk-1-syncflush-small", jdk(data, 1, 7_000));
     m.put("jdk-9-fullflush", jdkFullFlush(data, 9, 300_000));
-    m.put("concat-3-with-empty", concat(jdk(data, 6, 0, 0, data.length / 3),
-        jdk(new byte[0], 6, 0), jdk(data, 6, 0, data.length / 3, data.length - data.length / 3)));
+    m.put(
+        "concat-3-with-empty",
+        concat(
+            jdk(data, 6, 0, 0, data.length / 3),
+            jdk(new byte[0], 6, 0),
+            jdk(data, 6, 0, data.length / 3, data.length - data.length / 3)));
     m.put("all-flags-header", withHeader(data, true, true, true, true));
     m.put("fname-header", withHeader(data, true, false, false, false));
     tool(m, tmp, data, "gzip-1", "gzip", "-1", "-c");
@@ -160,7 +180,8 @@ public final class GzipProducers {
     return bos.toByteArray();
   }
 
-  static byte[] withHeader(byte[] data, boolean name, boolean comment, boolean extra, boolean hcrc) {
+  static byte[] withHeader(
+      byte[] data, boolean name, boolean comment, boolean extra, boolean hcrc) {
     byte[] plain = jdk(data, 6, 0);
     try {
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
@@ -172,7 +193,8 @@ public final class GzipProducers {
     }
   }
 
-  static void writeHeader(OutputStream os, boolean name, boolean comment, boolean extra, boolean hcrc)
+  static void writeHeader(
+      OutputStream os, boolean name, boolean comment, boolean extra, boolean hcrc)
       throws IOException {
     ByteArrayOutputStream h = new ByteArrayOutputStream();
     int flags = (hcrc ? 2 : 0) | (extra ? 4 : 0) | (name ? 8 : 0) | (comment ? 16 : 0);
@@ -218,7 +240,8 @@ public final class GzipProducers {
     return bos.toByteArray();
   }
 
-  private static void tool(Map<String, byte[]> m, Path tmp, byte[] data, String name, String... cmd) {
+  private static void tool(
+      Map<String, byte[]> m, Path tmp, byte[] data, String name, String... cmd) {
     if (!onPath(cmd[0])) {
       return;
     }
@@ -230,8 +253,11 @@ public final class GzipProducers {
     try {
       Path in = Files.createTempFile(tmp, "in", ".bin");
       Files.write(in, data);
-      Process p = new ProcessBuilder(cmd).redirectInput(in.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectInput(in.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       byte[] out;
       try (InputStream is = p.getInputStream()) {
         out = is.readAllBytes();

@@ -39,8 +39,18 @@ class SpeculativeChunkTest {
       pages[i / PagePool.PAGE_SIZE][i % PagePool.PAGE_SIZE] = b;
       expected[marked + i] = b;
     }
-    SpeculativeChunk chunk = new SpeculativeChunk(0, lo, hi, marked, pages, pool, new long[] {8},
-        new int[] {marked + plain}, 1, GzipDecoder.WSIZE);
+    SpeculativeChunk chunk =
+        new SpeculativeChunk(
+            0,
+            lo,
+            hi,
+            marked,
+            pages,
+            pool,
+            new long[] {8},
+            new int[] {marked + plain},
+            1,
+            GzipDecoder.WSIZE);
     byte[] table = SpeculativeChunk.resolutionTable(output, windowEnd);
 
     byte[] whole = new byte[expected.length];

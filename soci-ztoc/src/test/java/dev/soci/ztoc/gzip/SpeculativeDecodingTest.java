@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Decoding with worker threads must report exactly what sequential decoding reports: the same
- * data, the same boundaries with the same windows, the same member ends, and on corrupt input
- * the same exception with the same message and offset.
+ * Decoding with worker threads must report exactly what sequential decoding reports: the same data,
+ * the same boundaries with the same windows, the same member ends, and on corrupt input the same
+ * exception with the same message and offset.
  */
 class SpeculativeDecodingTest {
   /** The smallest stretch, so that a few MB of input make dozens of them. */
@@ -51,7 +51,8 @@ class SpeculativeDecodingTest {
     Path file = write(name, gz);
     Outcome sequential = decode(gz, null);
     for (int workers : new int[] {1, 3}) {
-      try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, workers, STRETCH, true)) {
+      try (SpeculativeDecoding s =
+          SpeculativeDecoding.start(file, gz.length, workers, STRETCH, true)) {
         Outcome parallel = decode(gz, s);
         assertThat(parallel.events).as("%d workers", workers).isEqualTo(sequential.events);
         assertThat(parallel.failure).isNull();
@@ -92,7 +93,8 @@ class SpeculativeDecodingTest {
   @Test
   void truncatedInputFailsExactlyLikeSequentialDecoding() throws IOException {
     byte[] original = streams.get("gzip-6") != null ? streams.get("gzip-6") : streams.get("jdk-6");
-    for (int cut : new int[] {original.length / 3, original.length / 2 + 12345, original.length - 9}) {
+    for (int cut :
+        new int[] {original.length / 3, original.length / 2 + 12345, original.length - 9}) {
       byte[] gz = Arrays.copyOf(original, cut);
       assertThat(sameAsSequential("truncated-" + cut, gz, 2).failure).contains("unexpected end");
     }
@@ -123,21 +125,24 @@ class SpeculativeDecodingTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpeculativeDecoding.start(file, 10, 0))
         .isInstanceOf(IllegalArgumentException.class);
     try (SpeculativeDecoding s = SpeculativeDecoding.start(file, 10, 1)) {
-      GzipDecoder used = GzipDecoder.resumeAt(new ByteArrayInputStream(new byte[0]),
-          new dev.soci.ztoc.zinfo.Checkpoint(10, 0, 0, new byte[32768]));
+      GzipDecoder used =
+          GzipDecoder.resumeAt(
+              new ByteArrayInputStream(new byte[0]),
+              new dev.soci.ztoc.zinfo.Checkpoint(10, 0, 0, new byte[32768]));
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> used.speculate(s))
           .isInstanceOf(IllegalStateException.class);
     }
   }
 
   /**
-   * Decodes {@code gz} alone and with {@code workers} patient workers over small stretches,
-   * asserts both report the same events and failure, and returns what decoding alone reported.
+   * Decodes {@code gz} alone and with {@code workers} patient workers over small stretches, asserts
+   * both report the same events and failure, and returns what decoding alone reported.
    */
   private static Outcome sameAsSequential(String name, byte[] gz, int workers) throws IOException {
     Path file = write(name, gz);
     Outcome sequential = decode(gz, null);
-    try (SpeculativeDecoding s = SpeculativeDecoding.start(file, gz.length, workers, STRETCH, true)) {
+    try (SpeculativeDecoding s =
+        SpeculativeDecoding.start(file, gz.length, workers, STRETCH, true)) {
       Outcome parallel = decode(gz, s);
       assertThat(parallel.failure).as(name).isEqualTo(sequential.failure);
       assertThat(parallel.events).as(name).isEqualTo(sequential.events);
@@ -151,7 +156,10 @@ class SpeculativeDecodingTest {
     return file;
   }
 
-  /** Everything a decode reports, as text: data CRCs at each boundary, windows, member ends, failure. */
+  /**
+   * Everything a decode reports, as text: data CRCs at each boundary, windows, member ends,
+   * failure.
+   */
   record Outcome(List<String> events, String failure) {}
 
   static Outcome decode(byte[] gz, SpeculativeDecoding speculation) {
@@ -165,28 +173,35 @@ class SpeculativeDecodingTest {
     }
     String failure = null;
     try {
-      d.decode(new GzipListener() {
-        @Override
-        public void onData(byte[] buf, int off, int len) {
-          data.update(buf, off, len);
-          length[0] += len;
-        }
+      d.decode(
+          new GzipListener() {
+            @Override
+            public void onData(byte[] buf, int off, int len) {
+              data.update(buf, off, len);
+              length[0] += len;
+            }
 
-        @Override
-        public void onBoundary(BlockBoundary b) {
-          byte[] window = new byte[32768];
-          b.copyWindow(window, 0);
-          CRC32 w = new CRC32();
-          w.update(window);
-          events.add(b + " data=" + length[0] + "/" + Long.toHexString(data.getValue())
-              + " window=" + Long.toHexString(w.getValue()));
-        }
+            @Override
+            public void onBoundary(BlockBoundary b) {
+              byte[] window = new byte[32768];
+              b.copyWindow(window, 0);
+              CRC32 w = new CRC32();
+              w.update(window);
+              events.add(
+                  b
+                      + " data="
+                      + length[0]
+                      + "/"
+                      + Long.toHexString(data.getValue())
+                      + " window="
+                      + Long.toHexString(w.getValue()));
+            }
 
-        @Override
-        public void onMemberEnd(long in, long out) {
-          events.add("member end " + in + " " + out);
-        }
-      });
+            @Override
+            public void onMemberEnd(long in, long out) {
+              events.add("member end " + in + " " + out);
+            }
+          });
     } catch (IOException e) {
       failure = e.getClass().getSimpleName() + ": " + e.getMessage();
     }

@@ -10,14 +10,16 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worker's memory stays bounded even when one block inflates far past a stretch's output limit. */
+/**
+ * A worker's memory stays bounded even when one block inflates far past a stretch's output limit.
+ */
 class SpeculativeInflaterLimitTest {
   @TempDir Path tmp;
 
   /**
-   * One non-final dynamic block whose length code 285 (258 bytes) and distance code 0
-   * (distance 1) are one bit each, so every two input bits give 258 output bytes, all of them
-   * references into the window before the block; then a final empty fixed block.
+   * One non-final dynamic block whose length code 285 (258 bytes) and distance code 0 (distance 1)
+   * are one bit each, so every two input bits give 258 output bytes, all of them references into
+   * the window before the block; then a final empty fixed block.
    */
   static byte[] giantBlock(int matches) {
     PrimePrefix.BitWriter w = new PrimePrefix.BitWriter(64 + matches / 4);
@@ -57,8 +59,8 @@ class SpeculativeInflaterLimitTest {
     Path path = tmp.resolve("giant-" + maxOutput);
     Files.write(path, file);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      return SpeculativeInflater.decodeAt(ch, new PagePool(), bit -> true, file.length, 0, file.length,
-          1 << 16, maxOutput);
+      return SpeculativeInflater.decodeAt(
+          ch, new PagePool(), bit -> true, file.length, 0, file.length, 1 << 16, maxOutput);
     }
   }
 
@@ -72,7 +74,9 @@ class SpeculativeInflaterLimitTest {
     assertThat(whole.boundaryOuts[0]).isEqualTo(matches * 258);
     assertThat(whole.reach).isEqualTo(1);
 
-    assertThat(decode(stream, 1 << 20)).as("past a 1 MiB limit: no stretch, the decoder does it").isNull();
+    assertThat(decode(stream, 1 << 20))
+        .as("past a 1 MiB limit: no stretch, the decoder does it")
+        .isNull();
   }
 
   @Test

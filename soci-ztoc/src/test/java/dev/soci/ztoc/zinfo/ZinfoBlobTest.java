@@ -45,19 +45,27 @@ class ZinfoBlobTest {
   @Test
   void countWithoutRecordsIsInvalid() {
     assertThatThrownBy(() -> GzipZinfo.fromBytes(hex("ff000000 0000000000000000")))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("255 checkpoints");
-    assertThatThrownBy(() -> GzipZinfo.fromBytes(new byte[11])).isInstanceOf(MalformedZtocException.class);
-    assertThatThrownBy(() -> GzipZinfo.fromBytes(new byte[0])).isInstanceOf(MalformedZtocException.class);
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("255 checkpoints");
+    assertThatThrownBy(() -> GzipZinfo.fromBytes(new byte[11]))
+        .isInstanceOf(MalformedZtocException.class);
+    assertThatThrownBy(() -> GzipZinfo.fromBytes(new byte[0]))
+        .isInstanceOf(MalformedZtocException.class);
     assertThatThrownBy(() -> GzipZinfo.fromBytes(hex("ffffffff 0000000000000000")))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("negative");
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
   void version2RoundTripsAndVersion1DropsRecordZero() throws Exception {
     byte[] w1 = new byte[Checkpoint.WINDOW_SIZE];
     w1[Checkpoint.WINDOW_SIZE - 1] = 42;
-    GzipZinfo v2 = GzipZinfo.of(65536, java.util.List.of(
-        new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]), new Checkpoint(65771, 73551, 3, w1)));
+    GzipZinfo v2 =
+        GzipZinfo.of(
+            65536,
+            java.util.List.of(
+                new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]),
+                new Checkpoint(65771, 73551, 3, w1)));
     byte[] blob = v2.toBytes();
     assertThat(blob).hasSize(GzipZinfo.HEADER_SIZE + 2 * GzipZinfo.RECORD_SIZE);
     GzipZinfo back = GzipZinfo.fromBytes(blob);
@@ -69,7 +77,11 @@ class ZinfoBlobTest {
 
     byte[] v1Blob = new byte[blob.length - GzipZinfo.RECORD_SIZE];
     System.arraycopy(blob, 0, v1Blob, 0, GzipZinfo.HEADER_SIZE);
-    System.arraycopy(blob, GzipZinfo.HEADER_SIZE + GzipZinfo.RECORD_SIZE, v1Blob, GzipZinfo.HEADER_SIZE,
+    System.arraycopy(
+        blob,
+        GzipZinfo.HEADER_SIZE + GzipZinfo.RECORD_SIZE,
+        v1Blob,
+        GzipZinfo.HEADER_SIZE,
         GzipZinfo.RECORD_SIZE);
     GzipZinfo v1 = GzipZinfo.fromBytes(v1Blob);
     assertThat(v1.version()).isEqualTo(1);
@@ -79,9 +91,9 @@ class ZinfoBlobTest {
 
   @ParameterizedTest
   @CsvSource({
-      "2, 4194304, 10485760, 14000000 00000000 00000a00 1c001800 0c000400 0a000000 0000a000 00000000 00004000 00000000 00000000 02000000",
-      "2, 65536, 0, 0c000000 08001400 10000400 08000000 00000100 00000000 00000000 02000000",
-      "2, 1, 1, 14000000 00000000 00000a00 1c001800 0c000400 0a000000 01000000 00000000 01000000 00000000 00000000 02000000",
+    "2, 4194304, 10485760, 14000000 00000000 00000a00 1c001800 0c000400 0a000000 0000a000 00000000 00004000 00000000 00000000 02000000",
+    "2, 65536, 0, 0c000000 08001400 10000400 08000000 00000100 00000000 00000000 02000000",
+    "2, 1, 1, 14000000 00000000 00000a00 1c001800 0c000400 0a000000 01000000 00000000 01000000 00000000 00000000 02000000",
   })
   void tarZinfoBytes(int version, long spanSize, long size, String expectedHex) throws Exception {
     byte[] expected = hex(expectedHex);
@@ -92,7 +104,8 @@ class ZinfoBlobTest {
     assertThat(back.version()).isEqualTo(version);
     assertThat(back.spanSize()).isEqualTo(spanSize);
     assertThat(back.size()).isEqualTo(size);
-    assertThat(Zinfo.parse(CompressionAlgorithm.UNCOMPRESSED, expected)).isInstanceOf(TarZinfo.class);
+    assertThat(Zinfo.parse(CompressionAlgorithm.UNCOMPRESSED, expected))
+        .isInstanceOf(TarZinfo.class);
   }
 
   @Test
@@ -107,12 +120,16 @@ class ZinfoBlobTest {
 
   @Test
   void brokenTarZinfoIsRejected() {
-    assertThatThrownBy(() -> TarZinfo.fromBytes(new byte[] {1, 2, 3})).isInstanceOf(MalformedZtocException.class);
-    assertThatThrownBy(() -> TarZinfo.fromBytes(hex("ffffff7f 00000000"))).isInstanceOf(MalformedZtocException.class);
+    assertThatThrownBy(() -> TarZinfo.fromBytes(new byte[] {1, 2, 3}))
+        .isInstanceOf(MalformedZtocException.class);
+    assertThatThrownBy(() -> TarZinfo.fromBytes(hex("ffffff7f 00000000")))
+        .isInstanceOf(MalformedZtocException.class);
     // span_size absent (0): upstream would divide by zero.
     // Root at 12; vtable at 4 = [8, 12, version@+8, span_size absent]; table soffset 8.
-    assertThatThrownBy(() -> TarZinfo.fromBytes(hex("0c000000 08000c00 08000000 08000000 00000000 02000000")))
-        .isInstanceOf(MalformedZtocException.class).hasMessageContaining("span size 0");
+    assertThatThrownBy(
+            () -> TarZinfo.fromBytes(hex("0c000000 08000c00 08000000 08000000 00000000 02000000")))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessageContaining("span size 0");
   }
 
   @Test
@@ -126,7 +143,8 @@ class ZinfoBlobTest {
     fb.addLong(2, (1L << 32) + 5, 0);
     fb.finish(fb.endTable());
     byte[] blob = fb.sizedByteArray();
-    assertThatThrownBy(() -> TarZinfo.fromBytes(blob)).isInstanceOf(MalformedZtocException.class)
+    assertThatThrownBy(() -> TarZinfo.fromBytes(blob))
+        .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("4294967301 spans");
   }
 }

@@ -7,12 +7,12 @@ import java.time.ZoneOffset;
 
 /**
  * Formats instants exactly like Go's {@code time.Time.MarshalText} (RFC 3339 with nanoseconds),
- * which is how upstream soci stores a TOC entry's {@code mod_time}: {@code
- * YYYY-MM-DDTHH:MM:SS}, then {@code .} and the fractional seconds with trailing zeros removed
- * (nothing when the nanoseconds are 0), then {@code Z} when the zone offset at that instant is
- * 0, otherwise {@code +HH:MM} / {@code -HH:MM} (seconds of the offset dropped, as Go does). Go
- * refuses to format years outside 0..9999 (in the given zone); upstream ignores that error and
- * stores the empty string, and so does this class. Stateless and thread-safe.
+ * which is how upstream soci stores a TOC entry's {@code mod_time}: {@code YYYY-MM-DDTHH:MM:SS},
+ * then {@code .} and the fractional seconds with trailing zeros removed (nothing when the
+ * nanoseconds are 0), then {@code Z} when the zone offset at that instant is 0, otherwise {@code
+ * +HH:MM} / {@code -HH:MM} (seconds of the offset dropped, as Go does). Go refuses to format years
+ * outside 0..9999 (in the given zone); upstream ignores that error and stores the empty string, and
+ * so does this class. Stateless and thread-safe.
  */
 public final class GoTimeFormat {
   // Outside this range the year is outside 0..9999 in every zone (offsets are at most 18 h).
@@ -22,13 +22,12 @@ public final class GoTimeFormat {
   private GoTimeFormat() {}
 
   /**
-   * Formats {@code epochSecond} + {@code nanos} in {@code zone} as Go's {@code MarshalText}
-   * would.
+   * Formats {@code epochSecond} + {@code nanos} in {@code zone} as Go's {@code MarshalText} would.
    *
    * @param epochSecond seconds since 1970-01-01T00:00:00Z (any value)
    * @param nanos nanoseconds within the second, 0..999,999,999
-   * @param zone the zone whose offset at that instant is used (upstream: the build host's
-   *     local zone; normally UTC)
+   * @param zone the zone whose offset at that instant is used (upstream: the build host's local
+   *     zone; normally UTC)
    * @return the text, or {@code ""} when the year in that zone is outside 0..9999
    */
   public static String marshalText(long epochSecond, int nanos, ZoneId zone) {
@@ -38,8 +37,10 @@ public final class GoTimeFormat {
     if (epochSecond < MIN_SECONDS || epochSecond > MAX_SECONDS) {
       return "";
     }
-    ZoneOffset offset = zone instanceof ZoneOffset
-        ? (ZoneOffset) zone : zone.getRules().getOffset(Instant.ofEpochSecond(epochSecond));
+    ZoneOffset offset =
+        zone instanceof ZoneOffset
+            ? (ZoneOffset) zone
+            : zone.getRules().getOffset(Instant.ofEpochSecond(epochSecond));
     int offsetSeconds = offset.getTotalSeconds();
     long local = epochSecond + offsetSeconds;
     LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(local, 86_400L));

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PAX extended-header payloads and values, parsed exactly like Go's {@code archive/tar}
- * ({@code parsePAX}, {@code parsePAXRecord}, {@code validPAXRecord}, {@code parsePAXTime},
- * {@code strconv.ParseInt}). Keys are held as ISO-8859-1 strings (one char per raw byte, so
- * lossless), values as raw bytes.
+ * PAX extended-header payloads and values, parsed exactly like Go's {@code archive/tar} ({@code
+ * parsePAX}, {@code parsePAXRecord}, {@code validPAXRecord}, {@code parsePAXTime}, {@code
+ * strconv.ParseInt}). Keys are held as ISO-8859-1 strings (one char per raw byte, so lossless),
+ * values as raw bytes.
  */
 final class PaxRecords {
   static final String PATH = "path";
@@ -35,9 +35,9 @@ final class PaxRecords {
   private PaxRecords() {}
 
   /**
-   * Parses the records {@code "<len> <key>=<value>\n"} in {@code buf[0..len)}. Later records
-   * with the same key replace earlier ones; {@code GNU.sparse.offset}/{@code
-   * GNU.sparse.numbytes} pairs are joined into one {@code GNU.sparse.map} record.
+   * Parses the records {@code "<len> <key>=<value>\n"} in {@code buf[0..len)}. Later records with
+   * the same key replace earlier ones; {@code GNU.sparse.offset}/{@code GNU.sparse.numbytes} pairs
+   * are joined into one {@code GNU.sparse.map} record.
    *
    * @param payloadOffset offset of {@code buf[0]} in the uncompressed stream
    * @throws TarFormatException at the offset of the first invalid record
@@ -67,8 +67,8 @@ final class PaxRecords {
       }
       String key = new String(buf, recStart, eq - recStart, StandardCharsets.ISO_8859_1);
       if (!isValid(key, buf, eq + 1, end - 1)) {
-        throw invalid(payloadOffset + pos, "empty key or NUL in key or path/name value",
-            buf, pos, len);
+        throw invalid(
+            payloadOffset + pos, "empty key or NUL in key or path/name value", buf, pos, len);
       }
       byte[] value = Arrays.copyOfRange(buf, eq + 1, end - 1);
       if (key.equals(SPARSE_OFFSET) || key.equals(SPARSE_NUMBYTES)) {
@@ -78,8 +78,8 @@ final class PaxRecords {
         boolean expectOffset = sparseMap.size() % 2 == 0;
         if (key.equals(SPARSE_OFFSET) != expectOffset
             || indexOf(value, 0, value.length, (byte) ',') >= 0) {
-          throw invalid(payloadOffset + pos, "GNU.sparse.offset/numbytes out of order",
-              buf, pos, len);
+          throw invalid(
+              payloadOffset + pos, "GNU.sparse.offset/numbytes out of order", buf, pos, len);
         }
         sparseMap.add(value);
       } else {
@@ -126,10 +126,12 @@ final class PaxRecords {
     return out;
   }
 
-  private static TarFormatException invalid(
-      long offset, String why, byte[] buf, int pos, int len) {
+  private static TarFormatException invalid(long offset, String why, byte[] buf, int pos, int len) {
     int shown = Math.min(len - pos, 40);
-    return new TarFormatException(offset, null, "invalid PAX record",
+    return new TarFormatException(
+        offset,
+        null,
+        "invalid PAX record",
         why + "; record starts with \"" + TarHeader.escape(buf, pos, shown) + "\"");
   }
 
@@ -143,8 +145,8 @@ final class PaxRecords {
   }
 
   /**
-   * Go's {@code strconv.ParseInt(s, 10, 64)} on {@code b[from..to)}: optional sign, at least
-   * one decimal digit, nothing else, within int64. Returns {@code null} when invalid.
+   * Go's {@code strconv.ParseInt(s, 10, 64)} on {@code b[from..to)}: optional sign, at least one
+   * decimal digit, nothing else, within int64. Returns {@code null} when invalid.
    */
   static Long parseInt(byte[] b, int from, int to) {
     if (from >= to) {
@@ -183,8 +185,8 @@ final class PaxRecords {
   /**
    * Go's {@code parsePAXTime}: {@code [sign]seconds[.fraction]}; the fraction is right-padded or
    * truncated to 9 digits and must be all digits; with a leading {@code -} it is subtracted.
-   * Normalizes like Go's {@code time.Unix}. Returns {@code {seconds, nanos}} or {@code null}
-   * when invalid.
+   * Normalizes like Go's {@code time.Unix}. Returns {@code {seconds, nanos}} or {@code null} when
+   * invalid.
    */
   static long[] parseTime(byte[] v) {
     int dot = indexOf(v, 0, v.length, (byte) '.');

@@ -4,15 +4,20 @@ import dev.soci.ztoc.TarFormatException;
 import java.util.Arrays;
 
 /**
- * Decodes one 512-byte tar header block the way Go's {@code archive/tar} {@code readHeader}
- * does: checksum (unsigned or signed sum), format detection (V7, USTAR/PAX, STAR, GNU), fields
- * per format, octal and base-256 numbers, name prefix. Strings are raw bytes up to the first
- * NUL. Mutable and reused by one parser; not thread-safe.
+ * Decodes one 512-byte tar header block the way Go's {@code archive/tar} {@code readHeader} does:
+ * checksum (unsigned or signed sum), format detection (V7, USTAR/PAX, STAR, GNU), fields per
+ * format, octal and base-256 numbers, name prefix. Strings are raw bytes up to the first NUL.
+ * Mutable and reused by one parser; not thread-safe.
  */
 final class TarHeader {
   static final int BLOCK_SIZE = 512;
 
-  enum Format { V7, USTAR, STAR, GNU }
+  enum Format {
+    V7,
+    USTAR,
+    STAR,
+    GNU
+  }
 
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] MAGIC_USTAR = {'u', 's', 't', 'a', 'r', 0};
@@ -101,9 +106,12 @@ final class TarHeader {
       }
     }
     if (badField != null) {
-      throw new TarFormatException(offset, TarTocParser.display(name),
+      throw new TarFormatException(
+          offset,
+          TarTocParser.display(name),
           "invalid number in tar header field '" + badField + "'",
-          "found \"" + escape(b, badFieldOffset, badFieldLength)
+          "found \""
+              + escape(b, badFieldOffset, badFieldLength)
               + "\", expected octal digits or a base-256 number");
     }
   }
@@ -118,13 +126,23 @@ final class TarHeader {
       signed += (byte) c;
     }
     if (stored == -1) {
-      throw new TarFormatException(offset, null, "invalid tar header checksum",
-          "checksum field \"" + escape(b, 148, 8) + "\" is not an octal number, computed 0o"
+      throw new TarFormatException(
+          offset,
+          null,
+          "invalid tar header checksum",
+          "checksum field \""
+              + escape(b, 148, 8)
+              + "\" is not an octal number, computed 0o"
               + Long.toOctalString(unsigned));
     }
     if (stored != unsigned && stored != signed) {
-      throw new TarFormatException(offset, null, "invalid tar header checksum",
-          "stored 0o" + Long.toOctalString(stored) + ", computed 0o"
+      throw new TarFormatException(
+          offset,
+          null,
+          "invalid tar header checksum",
+          "stored 0o"
+              + Long.toOctalString(stored)
+              + ", computed 0o"
               + Long.toOctalString(unsigned)
               + (signed != unsigned ? " (signed sum " + signed + ")" : ""));
     }
@@ -199,9 +217,9 @@ final class TarHeader {
   }
 
   /**
-   * Go's {@code parseOctal}: trims spaces and NULs on both sides, takes the bytes up to the
-   * first NUL, parses them as octal. Returns 0 for an empty field, -1 for invalid octal (fields
-   * are at most 12 bytes, so valid values are never negative).
+   * Go's {@code parseOctal}: trims spaces and NULs on both sides, takes the bytes up to the first
+   * NUL, parses them as octal. Returns 0 for an empty field, -1 for invalid octal (fields are at
+   * most 12 bytes, so valid values are never negative).
    */
   static long parseOctal(byte[] b, int off, int len) {
     int start = off;

@@ -14,41 +14,40 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A push parser that builds a zTOC's table of contents from an uncompressed tar stream, fed
- * chunk by chunk (typically by the gzip decoder, on its thread). It looks only at header blocks
- * and at PAX / GNU long-name payloads; entry data is counted and skipped, never copied. The
- * entries and offsets are those upstream soci produces with Go's {@code archive/tar} (see
- * {@code toc.md}): offsets are counted in the uncompressed stream, an entry's offset is the
- * position right after its last header block, and {@link TarToc#archiveSize()} stops after the
- * end-of-archive zero blocks.
+ * A push parser that builds a zTOC's table of contents from an uncompressed tar stream, fed chunk
+ * by chunk (typically by the gzip decoder, on its thread). It looks only at header blocks and at
+ * PAX / GNU long-name payloads; entry data is counted and skipped, never copied. The entries and
+ * offsets are those upstream soci produces with Go's {@code archive/tar} (see {@code toc.md}):
+ * offsets are counted in the uncompressed stream, an entry's offset is the position right after its
+ * last header block, and {@link TarToc#archiveSize()} stops after the end-of-archive zero blocks.
  *
  * <p>Where upstream fails on valid tars, this parser does better, always producing zTOCs that
  * upstream can read back:
  *
  * <ul>
- *   <li>{@code g} (PAX global header, e.g. from {@code git archive}): not an entry; its records
- *       are validated and then ignored (not added to any entry's {@code xattrs}, so the zTOC is
- *       the one upstream would write for the same tar without it); its bytes are counted. As
- *       in Go, where it ends the meta-header chain, PAX/long-name headers before it do not
- *       apply to the next entry.
+ *   <li>{@code g} (PAX global header, e.g. from {@code git archive}): not an entry; its records are
+ *       validated and then ignored (not added to any entry's {@code xattrs}, so the zTOC is the one
+ *       upstream would write for the same tar without it); its bytes are counted. As in Go, where
+ *       it ends the meta-header chain, PAX/long-name headers before it do not apply to the next
+ *       entry.
  *   <li>{@code 7} (contiguous file): a regular file ({@code reg}).
- *   <li>{@code D} (GNU dumpdir): a {@code dir} entry whose size is its (skipped) payload size,
- *       so the header-offset chain of the following entries stays correct.
+ *   <li>{@code D} (GNU dumpdir): a {@code dir} entry whose size is its (skipped) payload size, so
+ *       the header-offset chain of the following entries stays correct.
  *   <li>{@code V} (volume label) and other vendor types {@code 'A'..'Z'} not listed here: not
  *       entries; skipped with their data, bytes counted; pending meta headers are dropped.
- *   <li>Header-only types (hardlink, symlink, char, block, dir, fifo) whose size field is
- *       non-zero: Go skips no data for them; this parser records {@code uncompressed_size} 0
- *       (upstream records the size and then cannot read its own zTOC back).
+ *   <li>Header-only types (hardlink, symlink, char, block, dir, fifo) whose size field is non-zero:
+ *       Go skips no data for them; this parser records {@code uncompressed_size} 0 (upstream
+ *       records the size and then cannot read its own zTOC back).
  * </ul>
  *
  * <p>Rejected with a {@link TarFormatException} naming the offset (and the entry when known):
- * sparse files (old GNU {@code S}, PAX GNU.sparse 0.0/0.1/1.0; upstream writes zTOCs it cannot
- * read back), {@code M}/{@code N} (multi-volume, old GNU long names), other unknown types, bad
- * checksums or numbers, invalid PAX records or values, negative sizes, limits ({@link
- * TarLimits}) exceeded, a non-zero block after a zero block, and streams that end inside a
- * header, a meta-header payload or entry data. As with Go, a stream may end exactly at a header
- * boundary (with zero, one or two zero blocks) or inside the padding after the last entry's
- * data; meta headers still pending at that point are ignored.
+ * sparse files (old GNU {@code S}, PAX GNU.sparse 0.0/0.1/1.0; upstream writes zTOCs it cannot read
+ * back), {@code M}/{@code N} (multi-volume, old GNU long names), other unknown types, bad checksums
+ * or numbers, invalid PAX records or values, negative sizes, limits ({@link TarLimits}) exceeded, a
+ * non-zero block after a zero block, and streams that end inside a header, a meta-header payload or
+ * entry data. As with Go, a stream may end exactly at a header boundary (with zero, one or two zero
+ * blocks) or inside the padding after the last entry's data; meta headers still pending at that
+ * point are ignored.
  *
  * <p>After end-of-archive, further bytes are ignored and not counted. After a failure, every
  * further call throws the same exception. Not thread-safe.
@@ -57,11 +56,17 @@ public final class TarTocParser {
   private static final int BLOCK = TarHeader.BLOCK_SIZE;
   private static final byte[] ZERO_BLOCK = new byte[BLOCK];
   private static final byte[] EMPTY = new byte[0];
+
   /** Charged per kept PAX record against {@link TarLimits#maxTotalMetadataBytes()}. */
   static final int PAX_RECORD_OVERHEAD = 64;
 
   private enum State {
-    HEADER, SECOND_ZERO_BLOCK, META, DATA, PADDING, END
+    HEADER,
+    SECOND_ZERO_BLOCK,
+    META,
+    DATA,
+    PADDING,
+    END
   }
 
   private final ZoneId zone;
@@ -103,8 +108,8 @@ public final class TarTocParser {
   /**
    * Creates a parser.
    *
-   * @param zone zone in which {@code mod_time} is formatted (upstream uses the build host's
-   *     local zone; UTC reproduces builds in containers and CI)
+   * @param zone zone in which {@code mod_time} is formatted (upstream uses the build host's local
+   *     zone; UTC reproduces builds in containers and CI)
    * @param limits resource limits
    */
   public TarTocParser(ZoneId zone, TarLimits limits) {
@@ -113,8 +118,8 @@ public final class TarTocParser {
   }
 
   /**
-   * Feeds the next {@code len} bytes of the uncompressed tar stream. Bytes after the
-   * end-of-archive marker are ignored.
+   * Feeds the next {@code len} bytes of the uncompressed tar stream. Bytes after the end-of-archive
+   * marker are ignored.
    *
    * @throws TarFormatException if the stream is not a valid tar (see the class description)
    * @throws IllegalStateException if {@link #finish()} was already called
@@ -175,8 +180,8 @@ public final class TarTocParser {
   }
 
   /**
-   * The entries parsed so far (an unmodifiable view), offsets relative to the first byte fed.
-   * Used to check a single header chain without {@link #finish()}ing the stream.
+   * The entries parsed so far (an unmodifiable view), offsets relative to the first byte fed. Used
+   * to check a single header chain without {@link #finish()}ing the stream.
    */
   public List<FileMetadata> entries() {
     return java.util.Collections.unmodifiableList(entries);
@@ -205,19 +210,29 @@ public final class TarTocParser {
       case HEADER:
       case SECOND_ZERO_BLOCK:
         if (blockFill != 0) {
-          e = new TarFormatException(pos - blockFill, null, "tar stream ends inside a header block",
-              "expected 512 bytes, found " + blockFill);
+          e =
+              new TarFormatException(
+                  pos - blockFill,
+                  null,
+                  "tar stream ends inside a header block",
+                  "expected 512 bytes, found " + blockFill);
         }
         break;
       case META:
-        e = new TarFormatException(metaHeaderOffset, null,
-            "tar stream ends inside the payload of a '" + (char) metaType + "' header",
-            "expected " + metaLength + " bytes, found " + metaFill);
+        e =
+            new TarFormatException(
+                metaHeaderOffset,
+                null,
+                "tar stream ends inside the payload of a '" + (char) metaType + "' header",
+                "expected " + metaLength + " bytes, found " + metaFill);
         break;
       case DATA:
-        e = new TarFormatException(skipHeaderOffset, display(skipName),
-            "tar stream ends inside entry data",
-            "expected " + (pos - skipStart + remaining) + " bytes, found " + (pos - skipStart));
+        e =
+            new TarFormatException(
+                skipHeaderOffset,
+                display(skipName),
+                "tar stream ends inside entry data",
+                "expected " + (pos - skipStart + remaining) + " bytes, found " + (pos - skipStart));
         break;
       default: // PADDING (accepted, as Go does) or END
         break;
@@ -235,7 +250,9 @@ public final class TarTocParser {
     boolean zero = Arrays.equals(block, ZERO_BLOCK);
     if (state == State.SECOND_ZERO_BLOCK) {
       if (!zero) {
-        throw new TarFormatException(headerOffset, null,
+        throw new TarFormatException(
+            headerOffset,
+            null,
             "invalid tar header: a non-zero block follows an all-zero block",
             "expected a second zero block (end of archive) or the end of the stream");
       }
@@ -266,7 +283,9 @@ public final class TarTocParser {
 
   private void startMeta(byte type, long size, long headerOffset) throws TarFormatException {
     if (size > limits.maxMetaPayloadSize()) {
-      throw new TarFormatException(headerOffset, null,
+      throw new TarFormatException(
+          headerOffset,
+          null,
           "'" + (char) type + "' header payload too large",
           size + " bytes, limit " + limits.maxMetaPayloadSize());
     }
@@ -275,8 +294,11 @@ public final class TarTocParser {
     metaLength = (int) size;
     metaFill = 0;
     if (meta.length < metaLength) {
-      meta = new byte[Math.min(limits.maxMetaPayloadSize(),
-          Math.max(metaLength, Math.min(2 * meta.length, 64 * 1024)))];
+      meta =
+          new byte
+              [Math.min(
+                  limits.maxMetaPayloadSize(),
+                  Math.max(metaLength, Math.min(2 * meta.length, 64 * 1024)))];
     }
     if (metaLength == 0) {
       onMetaPayload();
@@ -386,9 +408,11 @@ public final class TarTocParser {
     String sparse = sparseFormat(type, pax);
     if (sparse != null) {
       byte[] realName = pax != null ? pax.get(PaxRecords.SPARSE_NAME) : null;
-      throw new TarFormatException(headerOffset,
+      throw new TarFormatException(
+          headerOffset,
           display(realName != null && realName.length > 0 ? realName : name),
-          "sparse files are not supported", sparse);
+          "sparse files are not supported",
+          sparse);
     }
     EntryType entryType = entryType(type, headerOffset, name);
     long dataSize = headerOnly ? 0 : size;
@@ -402,8 +426,8 @@ public final class TarTocParser {
     checkLength("name", name, headerOffset);
     checkLength("link name", linkName, headerOffset);
     if (entries.size() >= limits.maxEntries()) {
-      throw new TarFormatException(headerOffset, display(name), "too many tar entries",
-          "limit " + limits.maxEntries());
+      throw new TarFormatException(
+          headerOffset, display(name), "too many tar entries", "limit " + limits.maxEntries());
     }
     long bytes = (long) name.length + linkName.length + userName.length + groupName.length;
     if (pax != null) {
@@ -413,28 +437,31 @@ public final class TarTocParser {
     }
     metadataBytes += bytes;
     if (metadataBytes > limits.maxTotalMetadataBytes()) {
-      throw new TarFormatException(headerOffset, display(name), "too much tar metadata",
+      throw new TarFormatException(
+          headerOffset,
+          display(name),
+          "too much tar metadata",
           "names and PAX records exceed " + limits.maxTotalMetadataBytes() + " bytes");
     }
-    FileMetadata.Builder b = FileMetadata.builder()
-        .name(name)
-        .type(entryType)
-        .uncompressedOffset(pos)
-        .uncompressedSize(dataSize)
-        .linkName(linkName)
-        .mode(h.mode)
-        .uid(uid)
-        .gid(gid)
-        .userName(userName)
-        .groupName(groupName)
-        .modTime(GoTimeFormat.marshalText(mtimeSeconds, (int) mtimeNanos, zone))
-        .devMajor(h.devMajor)
-        .devMinor(h.devMinor);
+    FileMetadata.Builder b =
+        FileMetadata.builder()
+            .name(name)
+            .type(entryType)
+            .uncompressedOffset(pos)
+            .uncompressedSize(dataSize)
+            .linkName(linkName)
+            .mode(h.mode)
+            .uid(uid)
+            .gid(gid)
+            .userName(userName)
+            .groupName(groupName)
+            .modTime(GoTimeFormat.marshalText(mtimeSeconds, (int) mtimeNanos, zone))
+            .devMajor(h.devMajor)
+            .devMinor(h.devMinor);
     if (pax != null) {
       List<PaxRecord> records = new ArrayList<>(pax.size());
       for (Map.Entry<String, byte[]> r : pax.entrySet()) {
-        records.add(new PaxRecord(r.getKey().getBytes(StandardCharsets.ISO_8859_1),
-            r.getValue()));
+        records.add(new PaxRecord(r.getKey().getBytes(StandardCharsets.ISO_8859_1), r.getValue()));
       }
       b.paxRecords(records);
     }
@@ -467,20 +494,23 @@ public final class TarTocParser {
         return EntryType.FIFO;
       case 'M':
       case 'N':
-        throw new TarFormatException(headerOffset, display(name),
+        throw new TarFormatException(
+            headerOffset,
+            display(name),
             "unsupported tar entry type '" + (char) type + "'",
             type == 'M' ? "GNU multi-volume continuation" : "old GNU long-name entry");
       default:
         if (type >= 'A' && type <= 'Z') {
           return null;
         }
-        throw new TarFormatException(headerOffset, display(name),
-            "unsupported tar entry type " + typeText(type), null);
+        throw new TarFormatException(
+            headerOffset, display(name), "unsupported tar entry type " + typeText(type), null);
     }
   }
 
   private static String typeText(byte type) {
-    return type >= 0x20 && type < 0x7F ? "'" + (char) type + "'"
+    return type >= 0x20 && type < 0x7F
+        ? "'" + (char) type + "'"
         : String.format("0x%02x", type & 0xFF);
   }
 
@@ -526,15 +556,17 @@ public final class TarTocParser {
   }
 
   private TarFormatException badPaxValue(String key, byte[] v, byte[] name) {
-    return new TarFormatException(pendingPaxOffset, display(name),
+    return new TarFormatException(
+        pendingPaxOffset,
+        display(name),
         "invalid PAX record value for '" + key + "'",
         "found \"" + TarHeader.escape(v, 0, Math.min(v.length, 40)) + "\"");
   }
 
-  private void checkLength(String what, byte[] value, long headerOffset)
-      throws TarFormatException {
+  private void checkLength(String what, byte[] value, long headerOffset) throws TarFormatException {
     if (value.length > limits.maxNameLength()) {
-      throw new TarFormatException(headerOffset,
+      throw new TarFormatException(
+          headerOffset,
           display(Arrays.copyOf(value, Math.min(value.length, 200))),
           "tar entry " + what + " too long",
           value.length + " bytes, limit " + limits.maxNameLength());
@@ -542,8 +574,8 @@ public final class TarTocParser {
   }
 
   private static TarFormatException negativeSize(long offset, byte[] name, long size) {
-    return new TarFormatException(offset, display(name), "invalid tar header: negative size",
-        "size " + size);
+    return new TarFormatException(
+        offset, display(name), "invalid tar header: negative size", "size " + size);
   }
 
   private void clearPending() {

@@ -9,15 +9,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChunkingTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "vectors/basic.tar",
-    "vectors/text.tar",
-    "upstream/layers/special.rawtar.pygzip6.tar.gz",
-    "upstream/layers/gitarchive.tar.gz",
-    "upstream/layers/basic.gotar-pax.go-default.tar.gz",
-    "upstream/layers/spans.gnutar.gzip6.tar.gz",
-    "upstream/layers/empty.gnutar.gzip6.tar.gz",
-  })
+  @ValueSource(
+      strings = {
+        "vectors/basic.tar",
+        "vectors/text.tar",
+        "upstream/layers/special.rawtar.pygzip6.tar.gz",
+        "upstream/layers/gitarchive.tar.gz",
+        "upstream/layers/basic.gotar-pax.go-default.tar.gz",
+        "upstream/layers/spans.gnutar.gzip6.tar.gz",
+        "upstream/layers/empty.gnutar.gzip6.tar.gz",
+      })
   void sameResultForAnyChunking(String layer) throws Exception {
     byte[] tar = TestData.uncompressedLayer(layer);
     TarToc whole = TestData.parse(tar);
@@ -25,7 +26,8 @@ class ChunkingTest {
     assertThat(TestData.parseByteAtATime(tar)).isEqualTo(whole);
     for (long seed = 1; seed <= 5; seed++) {
       assertThat(TestData.parseRandomChunks(tar, seed, 1 + (int) (seed * seed * 997)))
-          .as("seed %d", seed).isEqualTo(whole);
+          .as("seed %d", seed)
+          .isEqualTo(whole);
     }
     // Chunks aligned to blocks, and chunks straddling every block boundary by one byte.
     assertThat(chunked(tar, 512)).isEqualTo(whole);

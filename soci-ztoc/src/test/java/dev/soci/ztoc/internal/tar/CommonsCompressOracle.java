@@ -12,9 +12,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Compares a TOC with what commons-compress reads from the same tar: names, types, link
- * names, owners, modes, devices, times, and each regular file's bytes found at the recorded
- * offset of the uncompressed stream.
+ * Compares a TOC with what commons-compress reads from the same tar: names, types, link names,
+ * owners, modes, devices, times, and each regular file's bytes found at the recorded offset of the
+ * uncompressed stream.
  */
 final class CommonsCompressOracle {
   private CommonsCompressOracle() {}
@@ -41,8 +41,8 @@ final class CommonsCompressOracle {
         assertThat(i).as("more entries than the TOC has").isLessThan(entries.size());
         FileMetadata e = entries.get(i++);
         // commons-compress appends '/' to directory names that lack it; upstream does not.
-        String name = e.type() == EntryType.DIR && !e.name().endsWith("/")
-            ? e.name() + "/" : e.name();
+        String name =
+            e.type() == EntryType.DIR && !e.name().endsWith("/") ? e.name() + "/" : e.name();
         assertThat(name).isEqualTo(ce.getName());
         assertThat(e.linkName()).as(name).isEqualTo(ce.getLinkName());
         assertThat(e.type()).as(name).isEqualTo(typeOf(ce));
@@ -52,8 +52,7 @@ final class CommonsCompressOracle {
           assertThat(e.gid()).as(name).isEqualTo(ce.getLongGroupId() & 0xFFFF_FFFFL);
           assertThat(e.userName()).as(name).isEqualTo(ce.getUserName());
           assertThat(e.groupName()).as(name).isEqualTo(ce.getGroupName());
-          assertThat(e.modTimeInstant()).as(name)
-              .hasValue(ce.getLastModifiedTime().toInstant());
+          assertThat(e.modTimeInstant()).as(name).hasValue(ce.getLastModifiedTime().toInstant());
           if (e.type() == EntryType.CHAR || e.type() == EntryType.BLOCK) {
             assertThat(e.devMajor()).as(name).isEqualTo(ce.getDevMajor());
             assertThat(e.devMinor()).as(name).isEqualTo(ce.getDevMinor());
@@ -64,8 +63,9 @@ final class CommonsCompressOracle {
           assertThat(e.uncompressedSize()).as(name).isEqualTo(data.length);
           long off = e.uncompressedOffset();
           assertThat(off % 512).isZero();
-          assertThat(Arrays.equals(tar, (int) off, (int) off + data.length, data, 0,
-              data.length)).as("data of %s at offset %d", name, off).isTrue();
+          assertThat(Arrays.equals(tar, (int) off, (int) off + data.length, data, 0, data.length))
+              .as("data of %s at offset %d", name, off)
+              .isTrue();
         } else {
           assertThat(e.uncompressedSize()).as(name).isZero();
         }

@@ -65,8 +65,11 @@ class CommonsCompressTarTest {
 
   @Test
   void gnuLongNames() throws Exception {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_GNU,
-        TarArchiveOutputStream.BIGNUMBER_ERROR, CommonsCompressTarTest::longNames);
+    byte[] tar =
+        tar(
+            TarArchiveOutputStream.LONGFILE_GNU,
+            TarArchiveOutputStream.BIGNUMBER_ERROR,
+            CommonsCompressTarTest::longNames);
     TarToc toc = TestData.parse(tar);
     assertLongNames(toc);
     // L headers cost a header block plus a payload block each.
@@ -77,22 +80,27 @@ class CommonsCompressTarTest {
 
   @Test
   void posixLongNames() throws Exception {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_POSIX,
-        TarArchiveOutputStream.BIGNUMBER_ERROR, CommonsCompressTarTest::longNames);
+    byte[] tar =
+        tar(
+            TarArchiveOutputStream.LONGFILE_POSIX,
+            TarArchiveOutputStream.BIGNUMBER_ERROR,
+            CommonsCompressTarTest::longNames);
     TarToc toc = TestData.parse(tar);
     assertLongNames(toc);
     assertThat(toc.entries().get(1).paxRecords()).contains(PaxRecord.of("path", LONG_NAME));
-    assertThat(toc.entries().get(2).paxRecords())
-        .contains(PaxRecord.of("linkpath", LONG_LINK));
+    assertThat(toc.entries().get(2).paxRecords()).contains(PaxRecord.of("linkpath", LONG_LINK));
     CommonsCompressOracle.assertSameEntries(tar, toc);
   }
 
   private static void assertLongNames(TarToc toc) {
     List<FileMetadata> e = toc.entries();
-    assertThat(e).extracting(FileMetadata::name)
+    assertThat(e)
+        .extracting(FileMetadata::name)
         .containsExactly("long/", LONG_NAME, "sym", "hard", "after.bin");
-    assertThat(e).extracting(FileMetadata::type).containsExactly(EntryType.DIR,
-        EntryType.REG, EntryType.SYMLINK, EntryType.HARDLINK, EntryType.REG);
+    assertThat(e)
+        .extracting(FileMetadata::type)
+        .containsExactly(
+            EntryType.DIR, EntryType.REG, EntryType.SYMLINK, EntryType.HARDLINK, EntryType.REG);
     assertThat(e.get(2).linkName()).isEqualTo(LONG_LINK);
     assertThat(e.get(3).linkName()).isEqualTo(LONG_NAME);
     FileMetadata last = e.get(4);
@@ -101,30 +109,35 @@ class CommonsCompressTarTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {TarArchiveOutputStream.BIGNUMBER_STAR,
-      TarArchiveOutputStream.BIGNUMBER_POSIX})
+  @ValueSource(
+      ints = {TarArchiveOutputStream.BIGNUMBER_STAR, TarArchiveOutputStream.BIGNUMBER_POSIX})
   void bigNumbers(int mode) throws Exception {
     Instant future = Instant.parse("2500-01-02T03:04:05Z");
     Instant past = Instant.parse("1901-02-03T04:05:06Z");
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_ERROR, mode, out -> {
-      TarArchiveEntry big = new TarArchiveEntry("big-ids");
-      big.setUserId(3_000_000L);
-      big.setGroupId(4_000_000_000L);
-      add(out, big, "x".getBytes(UTF_8));
-      TarArchiveEntry dev = new TarArchiveEntry("dev", TarConstants.LF_CHR);
-      dev.setDevMajor(3_000_000);
-      dev.setDevMinor(7);
-      add(out, dev, null);
-      TarArchiveEntry f = new TarArchiveEntry("future");
-      f.setModTime(future.toEpochMilli()); // setLastModifiedTime in add() would override
-      out.putArchiveEntry(withTime(f, future));
-      out.closeArchiveEntry();
-      out.putArchiveEntry(withTime(new TarArchiveEntry("past"), past));
-      out.closeArchiveEntry();
-    });
+    byte[] tar =
+        tar(
+            TarArchiveOutputStream.LONGFILE_ERROR,
+            mode,
+            out -> {
+              TarArchiveEntry big = new TarArchiveEntry("big-ids");
+              big.setUserId(3_000_000L);
+              big.setGroupId(4_000_000_000L);
+              add(out, big, "x".getBytes(UTF_8));
+              TarArchiveEntry dev = new TarArchiveEntry("dev", TarConstants.LF_CHR);
+              dev.setDevMajor(3_000_000);
+              dev.setDevMinor(7);
+              add(out, dev, null);
+              TarArchiveEntry f = new TarArchiveEntry("future");
+              f.setModTime(future.toEpochMilli()); // setLastModifiedTime in add() would override
+              out.putArchiveEntry(withTime(f, future));
+              out.closeArchiveEntry();
+              out.putArchiveEntry(withTime(new TarArchiveEntry("past"), past));
+              out.closeArchiveEntry();
+            });
     TarToc toc = TestData.parse(tar);
     List<FileMetadata> e = toc.entries();
-    assertThat(e).extracting(FileMetadata::name)
+    assertThat(e)
+        .extracting(FileMetadata::name)
         .containsExactly("big-ids", "dev", "future", "past");
     assertThat(e.get(0).uid()).isEqualTo(3_000_000L);
     assertThat(e.get(0).gid()).isEqualTo(4_000_000_000L);
@@ -157,18 +170,21 @@ class CommonsCompressTarTest {
   @Test
   void nonAsciiNamesInPaxHeaders() throws Exception {
     String name = "d\u00e9j\u00e0/\u65e5\u672c.txt";
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_POSIX,
-        TarArchiveOutputStream.BIGNUMBER_POSIX, out -> {
-          out.setAddPaxHeadersForNonAsciiNames(true);
-          TarArchiveEntry e = new TarArchiveEntry(name);
-          e.addPaxHeader("SCHILY.xattr.user.k", "v");
-          add(out, e, "data".getBytes(UTF_8));
-        });
+    byte[] tar =
+        tar(
+            TarArchiveOutputStream.LONGFILE_POSIX,
+            TarArchiveOutputStream.BIGNUMBER_POSIX,
+            out -> {
+              out.setAddPaxHeadersForNonAsciiNames(true);
+              TarArchiveEntry e = new TarArchiveEntry(name);
+              e.addPaxHeader("SCHILY.xattr.user.k", "v");
+              add(out, e, "data".getBytes(UTF_8));
+            });
     TarToc toc = TestData.parse(tar);
     FileMetadata e = toc.entries().get(0);
     assertThat(e.name()).isEqualTo(name);
-    assertThat(e.paxRecords()).contains(PaxRecord.of("path", name),
-        PaxRecord.of("SCHILY.xattr.user.k", "v"));
+    assertThat(e.paxRecords())
+        .contains(PaxRecord.of("path", name), PaxRecord.of("SCHILY.xattr.user.k", "v"));
     CommonsCompressOracle.assertSameEntries(tar, toc);
   }
 }

@@ -21,8 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GnuTarTest {
   private static final Path TAR = Path.of("/usr/bin/tar");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path tree(boolean longNames) throws IOException {
     Path root = tmp.resolve("tree");
@@ -37,9 +36,9 @@ class GnuTarTest {
     Files.createLink(root.resolve("dir/hard"), root.resolve("dir/small.txt"));
     if (longNames) {
       Path deep = Files.createDirectories(root.resolve("l/" + "x".repeat(120)));
-      Files.writeString(deep.resolve("file-with-a-long-name-" + "y".repeat(100) + ".txt"),
-          "long");
-      Files.createSymbolicLink(root.resolve("l/long-link"),
+      Files.writeString(deep.resolve("file-with-a-long-name-" + "y".repeat(100) + ".txt"), "long");
+      Files.createSymbolicLink(
+          root.resolve("l/long-link"),
           Path.of("x".repeat(120) + "/file-with-a-long-name-" + "y".repeat(100) + ".txt"));
       Files.writeString(root.resolve("d\u00e9j\u00e0-vu.txt"), "utf8 name");
     }
@@ -55,9 +54,20 @@ class GnuTarTest {
 
   private byte[] gnuTar(String format, Path root) throws Exception {
     Path out = tmp.resolve(format + ".tar");
-    List<String> cmd = new ArrayList<>(List.of(TAR.toString(), "--format=" + format,
-        "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-cf", out.toString(),
-        "-C", root.toString(), "."));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                TAR.toString(),
+                "--format=" + format,
+                "--sort=name",
+                "--owner=0",
+                "--group=0",
+                "--numeric-owner",
+                "-cf",
+                out.toString(),
+                "-C",
+                root.toString(),
+                "."));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes(), UTF_8);
     assertThat(p.waitFor()).as(log).isZero();
@@ -68,8 +78,7 @@ class GnuTarTest {
   @ValueSource(strings = {"gnu", "oldgnu", "posix", "ustar", "v7"})
   void gnuTarFormats(String format) throws Exception {
     assumeTrue(Files.isExecutable(TAR), "GNU tar not installed");
-    boolean longNames = format.equals("gnu") || format.equals("oldgnu")
-        || format.equals("posix");
+    boolean longNames = format.equals("gnu") || format.equals("oldgnu") || format.equals("posix");
     byte[] tar = gnuTar(format, tree(longNames));
 
     TarToc toc = TestData.parse(tar);
@@ -77,24 +86,28 @@ class GnuTarTest {
     assertThat(TestData.parseRandomChunks(tar, 42, 3000)).isEqualTo(toc);
 
     List<FileMetadata> e = toc.entries();
-    assertThat(e).extracting(FileMetadata::name).contains("./dir/small.txt", "./dir/link",
-        "./dir/hard", "./dir/sub/big.bin");
-    FileMetadata hard = e.stream().filter(x -> x.name().equals("./dir/hard")).findFirst()
-        .orElseThrow();
-    FileMetadata link = e.stream().filter(x -> x.name().equals("./dir/link")).findFirst()
-        .orElseThrow();
+    assertThat(e)
+        .extracting(FileMetadata::name)
+        .contains("./dir/small.txt", "./dir/link", "./dir/hard", "./dir/sub/big.bin");
+    FileMetadata hard =
+        e.stream().filter(x -> x.name().equals("./dir/hard")).findFirst().orElseThrow();
+    FileMetadata link =
+        e.stream().filter(x -> x.name().equals("./dir/link")).findFirst().orElseThrow();
     // GNU tar stores whichever of the two hard-linked names it meets first as the file.
     assertThat(hard.type()).isIn(EntryType.REG, EntryType.HARDLINK);
     assertThat(link.type()).isEqualTo(EntryType.SYMLINK);
     assertThat(link.linkName()).isEqualTo("small.txt");
     if (longNames) {
-      assertThat(e).extracting(FileMetadata::name).contains("./l/" + "x".repeat(120)
-          + "/file-with-a-long-name-" + "y".repeat(100) + ".txt", "./d\u00e9j\u00e0-vu.txt");
+      assertThat(e)
+          .extracting(FileMetadata::name)
+          .contains(
+              "./l/" + "x".repeat(120) + "/file-with-a-long-name-" + "y".repeat(100) + ".txt",
+              "./d\u00e9j\u00e0-vu.txt");
     }
     if (format.equals("posix")) {
       // GNU tar's PAX headers carry the sub-second mtime (and atime/ctime).
-      FileMetadata small = e.stream().filter(x -> x.name().equals("./dir/small.txt"))
-          .findFirst().orElseThrow();
+      FileMetadata small =
+          e.stream().filter(x -> x.name().equals("./dir/small.txt")).findFirst().orElseThrow();
       assertThat(small.modTime()).isEqualTo("2023-11-14T22:13:20.25Z");
       assertThat(small.paxRecords()).isNotEmpty();
     }

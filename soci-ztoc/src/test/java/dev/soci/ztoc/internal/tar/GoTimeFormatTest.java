@@ -20,8 +20,10 @@ class GoTimeFormatTest {
   void utcExamples() {
     assertThat(utc(1_700_000_000L, 0)).isEqualTo("2023-11-14T22:13:20Z");
     assertThat(utc(1_700_000_000L, 250_000_000)).isEqualTo("2023-11-14T22:13:20.25Z");
-    assertThat(GoTimeFormat.marshalText(Instant.parse("2023-01-02T03:04:05.123456789Z"),
-        ZoneOffset.UTC)).isEqualTo("2023-01-02T03:04:05.123456789Z");
+    assertThat(
+            GoTimeFormat.marshalText(
+                Instant.parse("2023-01-02T03:04:05.123456789Z"), ZoneOffset.UTC))
+        .isEqualTo("2023-01-02T03:04:05.123456789Z");
     assertThat(utc(0, 0)).isEqualTo("1970-01-01T00:00:00Z");
   }
 
@@ -79,14 +81,12 @@ class GoTimeFormatTest {
     assertThat(utc(Long.MIN_VALUE, 0)).isEmpty();
     // The year is checked in the zone: 9999-12-31T23:30Z is year 10000 in Berlin.
     assertThat(GoTimeFormat.marshalText(253_402_299_000L, 0, BERLIN)).isEmpty();
-    assertThat(GoTimeFormat.marshalText(-62_167_219_200L, 0, ZoneOffset.ofHours(-1)))
-        .isEmpty();
+    assertThat(GoTimeFormat.marshalText(-62_167_219_200L, 0, ZoneOffset.ofHours(-1))).isEmpty();
   }
 
   @Test
   void rejectsBadNanos() {
-    assertThatThrownBy(() -> utc(0, 1_000_000_000))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> utc(0, 1_000_000_000)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> utc(0, -1)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -61,10 +61,18 @@ class HandBuiltTarTest {
   class Formats {
     @Test
     void v7HeaderIgnoresUstarOnlyFields() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("v7file", '0', 5).v7().uname("root").gname("wheel")
-              .devMajor(7).prefix("pre"))
-          .data(HELLO).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .header(
+                      Header.of("v7file", '0', 5)
+                          .v7()
+                          .uname("root")
+                          .gname("wheel")
+                          .devMajor(7)
+                          .prefix("pre"))
+                  .data(HELLO)
+                  .end());
       assertThat(e.name()).isEqualTo("v7file");
       assertThat(e.userName()).isEmpty();
       assertThat(e.groupName()).isEmpty();
@@ -75,24 +83,38 @@ class HandBuiltTarTest {
     @Test
     void v7HeaderDoesNotParseUstarNumbers() throws Exception {
       // devmajor holds garbage, but V7 headers never read it.
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("f", '0', 0).v7().string(329, 8, "zz")).end());
+      FileMetadata e =
+          only(new RawTar().header(Header.of("f", '0', 0).v7().string(329, 8, "zz")).end());
       assertThat(e.devMajor()).isZero();
     }
 
     @Test
     void ustarPrefixIsJoined() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("name.txt", '0', 5).prefix("some/long/prefix")).data(HELLO).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .header(Header.of("name.txt", '0', 5).prefix("some/long/prefix"))
+                  .data(HELLO)
+                  .end());
       assertThat(e.name()).isEqualTo("some/long/prefix/name.txt");
     }
 
     @Test
     void ustarFieldsAreRead() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("dev", '4', 0).uname("alice").gname("disk").devMajor(8)
-              .devMinor(1).uid(1001).gid(6).mode(0660).mtime(0))
-          .end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .header(
+                      Header.of("dev", '4', 0)
+                          .uname("alice")
+                          .gname("disk")
+                          .devMajor(8)
+                          .devMinor(1)
+                          .uid(1001)
+                          .gid(6)
+                          .mode(0660)
+                          .mtime(0))
+                  .end());
       assertThat(e.type()).isEqualTo(EntryType.BLOCK);
       assertThat(e.userName()).isEqualTo("alice");
       assertThat(e.groupName()).isEqualTo("disk");
@@ -131,15 +153,15 @@ class HandBuiltTarTest {
     @Test
     void gnuLegacyPrefixFallback() throws Exception {
       // Go < 1.8 wrote a USTAR prefix into GNU headers: atime does not parse, prefix is ASCII.
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("file", '0', 0).gnu().prefix("legacy/dir")).end());
+      FileMetadata e =
+          only(new RawTar().header(Header.of("file", '0', 0).gnu().prefix("legacy/dir")).end());
       assertThat(e.name()).isEqualTo("legacy/dir/file");
     }
 
     @Test
     void gnuLegacyFallbackNeedsAscii() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("file", '0', 0).gnu().prefix("l\u00e9gacy")).end());
+      FileMetadata e =
+          only(new RawTar().header(Header.of("file", '0', 0).gnu().prefix("l\u00e9gacy")).end());
       assertThat(e.name()).isEqualTo("file");
     }
 
@@ -168,8 +190,11 @@ class HandBuiltTarTest {
   class Numbers {
     @Test
     void base256SizeAndIds() throws Exception {
-      Header h = Header.of("big", '0', 0).base256(124, 12, 5).base256(108, 8, 5_000_000_000L)
-          .base256(116, 8, 70_000);
+      Header h =
+          Header.of("big", '0', 0)
+              .base256(124, 12, 5)
+              .base256(108, 8, 5_000_000_000L)
+              .base256(116, 8, 70_000);
       FileMetadata e = only(new RawTar().header(h).data(HELLO).end());
       assertThat(e.uncompressedSize()).isEqualTo(5);
       assertThat(e.uid()).isEqualTo(5_000_000_000L & 0xFFFF_FFFFL);
@@ -179,8 +204,7 @@ class HandBuiltTarTest {
     @Test
     void base256NegativeMtime() throws Exception {
       Header h = Header.of("old", '0', 0).base256(136, 12, -1_000_000_000L);
-      assertThat(only(new RawTar().header(h).end()).modTime())
-          .isEqualTo("1938-04-24T22:13:20Z");
+      assertThat(only(new RawTar().header(h).end()).modTime()).isEqualTo("1938-04-24T22:13:20Z");
     }
 
     @Test
@@ -218,8 +242,12 @@ class HandBuiltTarTest {
 
     @Test
     void badOctalDevMajorInUstar() {
-      fails(new RawTar().file("ok", HELLO)
-          .header(Header.of("f", '0', 0).string(329, 8, "9")).end(), 1024)
+      fails(
+              new RawTar()
+                  .file("ok", HELLO)
+                  .header(Header.of("f", '0', 0).string(329, 8, "9"))
+                  .end(),
+              1024)
           .hasMessageContaining("'devmajor'");
     }
 
@@ -237,8 +265,8 @@ class HandBuiltTarTest {
 
     @Test
     void negativeSizeOnSymlinkIsIgnored() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .header(Header.of("l", '2', 0).link("t").base256(124, 12, -1)).end());
+      FileMetadata e =
+          only(new RawTar().header(Header.of("l", '2', 0).link("t").base256(124, 12, -1)).end());
       assertThat(e.uncompressedSize()).isZero();
     }
 
@@ -253,9 +281,14 @@ class HandBuiltTarTest {
   class Names {
     @Test
     void nulTypeflagWithTrailingSlashIsADirectory() throws Exception {
-      List<FileMetadata> e = parse(new RawTar()
-          .header(Header.of("adir/", '\0', 0))
-          .header(Header.of("afile", '\0', 5)).data(HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .header(Header.of("adir/", '\0', 0))
+                      .header(Header.of("afile", '\0', 5))
+                      .data(HELLO)
+                      .end())
+              .entries();
       assertThat(e).extracting(FileMetadata::type).containsExactly(EntryType.DIR, EntryType.REG);
       assertThat(e.get(1).uncompressedOffset()).isEqualTo(1024);
     }
@@ -263,9 +296,9 @@ class HandBuiltTarTest {
     @Test
     void nulTypeflagDirectoryWithSizeSkipsNoData() throws Exception {
       // Go converts to TypeDir before setting up the data reader: no data is skipped.
-      List<FileMetadata> e = parse(new RawTar()
-          .header(Header.of("adir/", '\0', 700))
-          .file("next", HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(new RawTar().header(Header.of("adir/", '\0', 700)).file("next", HELLO).end())
+              .entries();
       assertThat(e.get(0).type()).isEqualTo(EntryType.DIR);
       assertThat(e.get(0).uncompressedSize()).isZero();
       assertThat(e.get(1).name()).isEqualTo("next");
@@ -276,10 +309,13 @@ class HandBuiltTarTest {
     void gnuLongNameAndLongLink() throws Exception {
       String longName = "d/".repeat(100) + "file";
       String longLink = "t/".repeat(80) + "target";
-      FileMetadata e = only(new RawTar()
-          .meta('L', (longName + "\0garbage").getBytes(UTF_8))
-          .meta('K', (longLink + "\0").getBytes(UTF_8))
-          .header(Header.of("short", '2', 0).link("shortlink").gnu()).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .meta('L', (longName + "\0garbage").getBytes(UTF_8))
+                  .meta('K', (longLink + "\0").getBytes(UTF_8))
+                  .header(Header.of("short", '2', 0).link("shortlink").gnu())
+                  .end());
       assertThat(e.name()).isEqualTo(longName);
       assertThat(e.linkName()).isEqualTo(longLink);
       assertThat(e.type()).isEqualTo(EntryType.SYMLINK);
@@ -288,25 +324,37 @@ class HandBuiltTarTest {
 
     @Test
     void gnuLongNameWithoutNul() throws Exception {
-      FileMetadata e = only(new RawTar().meta('L', "exact".getBytes(UTF_8))
-          .header(Header.of("short", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .meta('L', "exact".getBytes(UTF_8))
+                  .header(Header.of("short", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("exact");
     }
 
     @Test
     void emptyLongNameDoesNotOverride() throws Exception {
-      FileMetadata e = only(new RawTar().meta('L', "first".getBytes(UTF_8))
-          .meta('L', new byte[] {0, 'x'})
-          .header(Header.of("header-name", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .meta('L', "first".getBytes(UTF_8))
+                  .meta('L', new byte[] {0, 'x'})
+                  .header(Header.of("header-name", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("header-name");
     }
 
     @Test
     void longNameWinsOverPaxPath() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "path", "pax-name", "linkpath", "pax-link")
-          .meta('L', "gnu-name".getBytes(UTF_8))
-          .meta('K', "gnu-link".getBytes(UTF_8))
-          .header(Header.of("hdr", '1', 0).link("hdr-link")).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "path", "pax-name", "linkpath", "pax-link")
+                  .meta('L', "gnu-name".getBytes(UTF_8))
+                  .meta('K', "gnu-link".getBytes(UTF_8))
+                  .header(Header.of("hdr", '1', 0).link("hdr-link"))
+                  .end());
       assertThat(e.name()).isEqualTo("gnu-name");
       assertThat(e.linkName()).isEqualTo("gnu-link");
       assertThat(e.paxRecords()).extracting(PaxRecord::key).containsExactly("linkpath", "path");
@@ -325,13 +373,38 @@ class HandBuiltTarTest {
   class Pax {
     @Test
     void overridesHeaderFields() throws Exception {
-      FileMetadata e = only(new RawTar()
-          .pax('x', "path", "pax/path", "linkpath", "pax/link", "uid", "5000000000",
-              "gid", "-1", "uname", "pu", "gname", "pg", "mtime", "1700000000.123456789123",
-              "size", "5", "atime", "1.5", "ctime", "-2.25", "SCHILY.xattr.user.a", "b",
-              "comment", "")
-          .header(Header.of("hdr", '0', 999).uname("hu").gname("hg").uid(1).gid(2))
-          .data(HELLO).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax(
+                      'x',
+                      "path",
+                      "pax/path",
+                      "linkpath",
+                      "pax/link",
+                      "uid",
+                      "5000000000",
+                      "gid",
+                      "-1",
+                      "uname",
+                      "pu",
+                      "gname",
+                      "pg",
+                      "mtime",
+                      "1700000000.123456789123",
+                      "size",
+                      "5",
+                      "atime",
+                      "1.5",
+                      "ctime",
+                      "-2.25",
+                      "SCHILY.xattr.user.a",
+                      "b",
+                      "comment",
+                      "")
+                  .header(Header.of("hdr", '0', 999).uname("hu").gname("hg").uid(1).gid(2))
+                  .data(HELLO)
+                  .end());
       assertThat(e.name()).isEqualTo("pax/path");
       assertThat(e.linkName()).isEqualTo("pax/link");
       assertThat(e.uid()).isEqualTo(705_032_704L);
@@ -342,15 +415,31 @@ class HandBuiltTarTest {
       assertThat(e.uncompressedSize()).isEqualTo(5);
       assertThat(e.uncompressedOffset()).isEqualTo(1536);
       // Every record is kept, the empty-valued one too, sorted by key.
-      assertThat(e.paxRecords()).extracting(PaxRecord::key).containsExactly(
-          "SCHILY.xattr.user.a", "atime", "comment", "ctime", "gid", "gname", "linkpath",
-          "mtime", "path", "size", "uid", "uname");
+      assertThat(e.paxRecords())
+          .extracting(PaxRecord::key)
+          .containsExactly(
+              "SCHILY.xattr.user.a",
+              "atime",
+              "comment",
+              "ctime",
+              "gid",
+              "gname",
+              "linkpath",
+              "mtime",
+              "path",
+              "size",
+              "uid",
+              "uname");
     }
 
     @Test
     void emptyValuesKeepHeaderFields() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "path", "", "uid", "", "mtime", "")
-          .header(Header.of("hdr", '0', 0).uid(7)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "path", "", "uid", "", "mtime", "")
+                  .header(Header.of("hdr", '0', 0).uid(7))
+                  .end());
       assertThat(e.name()).isEqualTo("hdr");
       assertThat(e.uid()).isEqualTo(7);
       assertThat(e.modTime()).isEqualTo("2023-11-14T22:13:20Z");
@@ -359,17 +448,25 @@ class HandBuiltTarTest {
 
     @Test
     void laterDuplicateKeysWin() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "path", "one", "path", "two")
-          .header(Header.of("hdr", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "path", "one", "path", "two")
+                  .header(Header.of("hdr", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("two");
       assertThat(e.paxRecords()).containsExactly(PaxRecord.of("path", "two"));
     }
 
     @Test
     void secondXHeaderReplacesTheFirst() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "path", "first", "uid", "9")
-          .pax('x', "comment", "second")
-          .header(Header.of("hdr", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "path", "first", "uid", "9")
+                  .pax('x', "comment", "second")
+                  .header(Header.of("hdr", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("hdr");
       assertThat(e.uid()).isZero();
       assertThat(e.paxRecords()).containsExactly(PaxRecord.of("comment", "second"));
@@ -378,8 +475,14 @@ class HandBuiltTarTest {
 
     @Test
     void recordsApplyOnlyToTheNextEntry() throws Exception {
-      List<FileMetadata> e = parse(new RawTar().pax('x', "uid", "9")
-          .header(Header.of("a", '0', 0)).header(Header.of("b", '0', 0)).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .pax('x', "uid", "9")
+                      .header(Header.of("a", '0', 0))
+                      .header(Header.of("b", '0', 0))
+                      .end())
+              .entries();
       assertThat(e.get(0).uid()).isEqualTo(9);
       assertThat(e.get(1).uid()).isZero();
       assertThat(e.get(1).paxRecords()).isEmpty();
@@ -387,15 +490,19 @@ class HandBuiltTarTest {
 
     @Test
     void negativeFractionIsSubtracted() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "mtime", "-1.5")
-          .header(Header.of("f", '0', 0)).end());
+      FileMetadata e =
+          only(new RawTar().pax('x', "mtime", "-1.5").header(Header.of("f", '0', 0)).end());
       assertThat(e.modTime()).isEqualTo("1969-12-31T23:59:58.5Z");
     }
 
     @Test
     void valuesMayContainNulExceptPathNames() throws Exception {
-      FileMetadata e = only(new RawTar().pax('x', "SCHILY.xattr.user.bin", "a\0b")
-          .header(Header.of("f", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "SCHILY.xattr.user.bin", "a\0b")
+                  .header(Header.of("f", '0', 0))
+                  .end());
       assertThat(e.paxRecords().get(0).rawValue()).containsExactly('a', 0, 'b');
     }
 
@@ -403,21 +510,40 @@ class HandBuiltTarTest {
     void sparseOffsetsAreJoinedIntoAMap() throws Exception {
       // An unknown sparse version (2.0) is not sparse for Go: a regular file whose records
       // include the synthetic GNU.sparse.map.
-      FileMetadata e = only(new RawTar()
-          .pax('x', "GNU.sparse.major", "2", "GNU.sparse.minor", "0",
-              "GNU.sparse.offset", "0", "GNU.sparse.numbytes", "5",
-              "GNU.sparse.offset", "10", "GNU.sparse.numbytes", "5")
-          .header(Header.of("f", '0', 0)).end());
-      assertThat(e.paxRecords()).containsExactly(
-          PaxRecord.of("GNU.sparse.major", "2"),
-          PaxRecord.of("GNU.sparse.map", "0,5,10,5"),
-          PaxRecord.of("GNU.sparse.minor", "0"));
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax(
+                      'x',
+                      "GNU.sparse.major",
+                      "2",
+                      "GNU.sparse.minor",
+                      "0",
+                      "GNU.sparse.offset",
+                      "0",
+                      "GNU.sparse.numbytes",
+                      "5",
+                      "GNU.sparse.offset",
+                      "10",
+                      "GNU.sparse.numbytes",
+                      "5")
+                  .header(Header.of("f", '0', 0))
+                  .end());
+      assertThat(e.paxRecords())
+          .containsExactly(
+              PaxRecord.of("GNU.sparse.major", "2"),
+              PaxRecord.of("GNU.sparse.map", "0,5,10,5"),
+              PaxRecord.of("GNU.sparse.minor", "0"));
     }
 
     @Test
     void sparseKeysOutOfOrder() {
-      fails(new RawTar().pax('x', "GNU.sparse.numbytes", "5")
-          .header(Header.of("f", '0', 0)).end(), 512)
+      fails(
+              new RawTar()
+                  .pax('x', "GNU.sparse.numbytes", "5")
+                  .header(Header.of("f", '0', 0))
+                  .end(),
+              512)
           .hasMessageContaining("invalid PAX record");
     }
 
@@ -436,9 +562,9 @@ class HandBuiltTarTest {
         "3 \n\n",
       };
       for (String p : payloads) {
-        fails(new RawTar().meta('x', p.getBytes(UTF_8))
-            .header(Header.of("f", '0', 0)).end(), 512)
-            .as(p).hasMessageContaining("invalid PAX record");
+        fails(new RawTar().meta('x', p.getBytes(UTF_8)).header(Header.of("f", '0', 0)).end(), 512)
+            .as(p)
+            .hasMessageContaining("invalid PAX record");
       }
     }
 
@@ -451,16 +577,25 @@ class HandBuiltTarTest {
     @Test
     void plusSignedRecordLengthIsAccepted() throws Exception {
       // Go's strconv.ParseInt accepts a leading '+'.
-      FileMetadata e = only(new RawTar().meta('x', "+12 path=ab\n".getBytes(UTF_8))
-          .header(Header.of("f", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .meta('x', "+12 path=ab\n".getBytes(UTF_8))
+                  .header(Header.of("f", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("ab");
     }
 
     @Test
     void invalidValues() {
       String[][] cases = {
-        {"uid", "12a"}, {"gid", "99999999999999999999"}, {"size", "0x10"},
-        {"mtime", "1.5x"}, {"mtime", ".5"}, {"atime", "abc"}, {"ctime", "1.2.3"},
+        {"uid", "12a"},
+        {"gid", "99999999999999999999"},
+        {"size", "0x10"},
+        {"mtime", "1.5x"},
+        {"mtime", ".5"},
+        {"atime", "abc"},
+        {"ctime", "1.2.3"},
       };
       for (String[] c : cases) {
         fails(new RawTar().pax('x', c[0], c[1]).header(Header.of("f", '0', 0)).end(), 0)
@@ -496,8 +631,7 @@ class HandBuiltTarTest {
       byte[] payload = RawTar.paxPayload("comment", "c".repeat(size - 20));
       payload = java.util.Arrays.copyOf(payload, payload.length);
       assertThat(payload.length).isLessThanOrEqualTo(size);
-      FileMetadata e = only(new RawTar().meta('x', payload)
-          .header(Header.of("f", '0', 0)).end());
+      FileMetadata e = only(new RawTar().meta('x', payload).header(Header.of("f", '0', 0)).end());
       assertThat(e.paxRecords()).hasSize(1);
       byte[] tooBig = new byte[size + 1];
       fails(new RawTar().meta('L', tooBig).end(), 0).hasMessageContaining("too large");
@@ -508,11 +642,15 @@ class HandBuiltTarTest {
   class Types {
     @Test
     void globalHeaderIsSkipped() throws Exception {
-      List<FileMetadata> e = parse(new RawTar()
-          .pax('g', "comment", "c0ffee", "uid", "77")
-          .file("a", HELLO)
-          .pax('g', "mtime", "1.5")
-          .file("b", HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .pax('g', "comment", "c0ffee", "uid", "77")
+                      .file("a", HELLO)
+                      .pax('g', "mtime", "1.5")
+                      .file("b", HELLO)
+                      .end())
+              .entries();
       assertThat(e).extracting(FileMetadata::name).containsExactly("a", "b");
       assertThat(e).allSatisfy(x -> assertThat(x.paxRecords()).isEmpty());
       assertThat(e.get(0).uid()).isZero();
@@ -523,9 +661,14 @@ class HandBuiltTarTest {
     @Test
     void globalHeaderEndsTheMetaChain() throws Exception {
       // As in Go, where 'g' is returned as an entry, pending x/L headers do not carry over.
-      FileMetadata e = only(new RawTar().pax('x', "path", "from-x")
-          .meta('L', "from-L".getBytes(UTF_8)).pax('g', "comment", "c")
-          .header(Header.of("hdr", '0', 0)).end());
+      FileMetadata e =
+          only(
+              new RawTar()
+                  .pax('x', "path", "from-x")
+                  .meta('L', "from-L".getBytes(UTF_8))
+                  .pax('g', "comment", "c")
+                  .header(Header.of("hdr", '0', 0))
+                  .end());
       assertThat(e.name()).isEqualTo("hdr");
       assertThat(e.paxRecords()).isEmpty();
     }
@@ -538,17 +681,28 @@ class HandBuiltTarTest {
 
     @Test
     void headerOnlyTypesRecordSizeZeroAndSkipNoData() throws Exception {
-      List<FileMetadata> e = parse(new RawTar()
-          .header(Header.of("hard", '1', 5).link("target"))
-          .header(Header.of("sym", '2', 700).link("target"))
-          .header(Header.of("chr", '3', 1).devMajor(1).devMinor(3))
-          .header(Header.of("blk", '4', 1).devMajor(8).devMinor(0))
-          .header(Header.of("dir/", '5', 4096))
-          .header(Header.of("fifo", '6', 10))
-          .file("after", HELLO).end()).entries();
-      assertThat(e).extracting(FileMetadata::type).containsExactly(EntryType.HARDLINK,
-          EntryType.SYMLINK, EntryType.CHAR, EntryType.BLOCK, EntryType.DIR, EntryType.FIFO,
-          EntryType.REG);
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .header(Header.of("hard", '1', 5).link("target"))
+                      .header(Header.of("sym", '2', 700).link("target"))
+                      .header(Header.of("chr", '3', 1).devMajor(1).devMinor(3))
+                      .header(Header.of("blk", '4', 1).devMajor(8).devMinor(0))
+                      .header(Header.of("dir/", '5', 4096))
+                      .header(Header.of("fifo", '6', 10))
+                      .file("after", HELLO)
+                      .end())
+              .entries();
+      assertThat(e)
+          .extracting(FileMetadata::type)
+          .containsExactly(
+              EntryType.HARDLINK,
+              EntryType.SYMLINK,
+              EntryType.CHAR,
+              EntryType.BLOCK,
+              EntryType.DIR,
+              EntryType.FIFO,
+              EntryType.REG);
       for (int i = 0; i < 6; i++) {
         assertThat(e.get(i).uncompressedSize()).isZero();
         assertThat(e.get(i).uncompressedOffset()).isEqualTo(512L * (i + 1));
@@ -561,8 +715,14 @@ class HandBuiltTarTest {
 
     @Test
     void paxSizeOnHardLinkIsIgnored() throws Exception {
-      List<FileMetadata> e = parse(new RawTar().pax('x', "size", "1000")
-          .header(Header.of("hard", '1', 0).link("t")).file("next", HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .pax('x', "size", "1000")
+                      .header(Header.of("hard", '1', 0).link("t"))
+                      .file("next", HELLO)
+                      .end())
+              .entries();
       assertThat(e.get(0).uncompressedSize()).isZero();
       assertThat(e.get(1).uncompressedOffset()).isEqualTo(4 * 512);
     }
@@ -577,8 +737,14 @@ class HandBuiltTarTest {
     @Test
     void dumpDirIsADirectoryWithItsPayloadSkipped() throws Exception {
       byte[] dump = "Nfile\0Ddir\0\0".getBytes(UTF_8);
-      List<FileMetadata> e = parse(new RawTar().header(Header.of("d/", 'D', dump.length).gnu())
-          .data(dump).file("next", HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .header(Header.of("d/", 'D', dump.length).gnu())
+                      .data(dump)
+                      .file("next", HELLO)
+                      .end())
+              .entries();
       assertThat(e.get(0).type()).isEqualTo(EntryType.DIR);
       assertThat(e.get(0).uncompressedSize()).isEqualTo(dump.length);
       assertThat(e.get(1).uncompressedOffset()).isEqualTo(3 * 512);
@@ -586,11 +752,16 @@ class HandBuiltTarTest {
 
     @Test
     void volumeLabelAndVendorTypesAreSkipped() throws Exception {
-      List<FileMetadata> e = parse(new RawTar()
-          .header(Header.of("Volume 1", 'V', 0).gnu())
-          .pax('x', "path", "lost")
-          .header(Header.of("vendor", 'X', 5)).data(HELLO)
-          .file("a", HELLO).end()).entries();
+      List<FileMetadata> e =
+          parse(
+                  new RawTar()
+                      .header(Header.of("Volume 1", 'V', 0).gnu())
+                      .pax('x', "path", "lost")
+                      .header(Header.of("vendor", 'X', 5))
+                      .data(HELLO)
+                      .file("a", HELLO)
+                      .end())
+              .entries();
       assertThat(e).extracting(FileMetadata::name).containsExactly("a");
       assertThat(e.get(0).paxRecords()).isEmpty();
       assertThat(e.get(0).uncompressedOffset()).isEqualTo(6 * 512);
@@ -623,20 +794,39 @@ class HandBuiltTarTest {
     @Test
     void paxSparseFormatsAreRejected() {
       String[][] cases = {
-        {"GNU.sparse.size", "100", "GNU.sparse.numblocks", "1", "GNU.sparse.offset", "0",
-          "GNU.sparse.numbytes", "5"},
+        {
+          "GNU.sparse.size",
+          "100",
+          "GNU.sparse.numblocks",
+          "1",
+          "GNU.sparse.offset",
+          "0",
+          "GNU.sparse.numbytes",
+          "5"
+        },
         {"GNU.sparse.name", "real", "GNU.sparse.map", "0,5", "GNU.sparse.numblocks", "1"},
         {"GNU.sparse.major", "1", "GNU.sparse.minor", "0", "GNU.sparse.name", "real"},
         {"GNU.sparse.major", "0", "GNU.sparse.minor", "1"},
       };
       for (String[] c : cases) {
-        fails(new RawTar().pax('x', c).header(Header.of("GNUSparseFile.0/f", '0', 0)).end(),
-            1024).hasMessageContaining("sparse files are not supported");
+        fails(new RawTar().pax('x', c).header(Header.of("GNUSparseFile.0/f", '0', 0)).end(), 1024)
+            .hasMessageContaining("sparse files are not supported");
       }
-      fails(new RawTar().pax('x', "GNU.sparse.major", "1", "GNU.sparse.minor", "0",
-          "GNU.sparse.name", "the-real-name").header(Header.of("x/f", '0', 0)).end(), 1024)
-          .satisfies(e -> assertThat(((TarFormatException) e).entryName())
-              .hasValue("the-real-name"));
+      fails(
+              new RawTar()
+                  .pax(
+                      'x',
+                      "GNU.sparse.major",
+                      "1",
+                      "GNU.sparse.minor",
+                      "0",
+                      "GNU.sparse.name",
+                      "the-real-name")
+                  .header(Header.of("x/f", '0', 0))
+                  .end(),
+              1024)
+          .satisfies(
+              e -> assertThat(((TarFormatException) e).entryName()).hasValue("the-real-name"));
     }
   }
 
@@ -647,8 +837,11 @@ class HandBuiltTarTest {
       Header h = Header.of("f", '0', 0).checksumField("0001234\0");
       long computed = Header.unsignedSum(Header.of("f", '0', 0).build());
       fails(new RawTar().file("a", HELLO).header(h).end(), 1024)
-          .hasMessage("invalid tar header checksum at uncompressed offset 1024 (stored 0o1234, "
-              + "computed 0o" + Long.toOctalString(computed) + ")");
+          .hasMessage(
+              "invalid tar header checksum at uncompressed offset 1024 (stored 0o1234, "
+                  + "computed 0o"
+                  + Long.toOctalString(computed)
+                  + ")");
     }
 
     @Test
@@ -697,23 +890,29 @@ class HandBuiltTarTest {
     void truncatedInHeader() {
       byte[] h = Header.of("b", '0', 0).build();
       fails(new RawTar().file("a", HELLO).raw(java.util.Arrays.copyOf(h, 300)), 1024)
-          .hasMessage("tar stream ends inside a header block at uncompressed offset 1024 "
-              + "(expected 512 bytes, found 300)");
+          .hasMessage(
+              "tar stream ends inside a header block at uncompressed offset 1024 "
+                  + "(expected 512 bytes, found 300)");
     }
 
     @Test
     void truncatedInData() {
-      fails(new RawTar().file("a", HELLO).header(Header.of("big", '0', 1000))
-          .raw(new byte[600]), 1024)
-          .hasMessage("tar entry \"big\": tar stream ends inside entry data at uncompressed "
-              + "offset 1024 (expected 1000 bytes, found 600)");
+      fails(
+              new RawTar().file("a", HELLO).header(Header.of("big", '0', 1000)).raw(new byte[600]),
+              1024)
+          .hasMessage(
+              "tar entry \"big\": tar stream ends inside entry data at uncompressed "
+                  + "offset 1024 (expected 1000 bytes, found 600)");
     }
 
     @Test
     void truncatedInPaxPayload() {
       byte[] payload = RawTar.paxPayload("path", "p".repeat(600));
-      fails(new RawTar().header(Header.of("pax", 'x', payload.length))
-          .raw(java.util.Arrays.copyOf(payload, 550)), 0)
+      fails(
+              new RawTar()
+                  .header(Header.of("pax", 'x', payload.length))
+                  .raw(java.util.Arrays.copyOf(payload, 550)),
+              0)
           .hasMessageContaining("ends inside the payload of a 'x' header")
           .hasMessageContaining("found 550");
     }
@@ -755,10 +954,12 @@ class HandBuiltTarTest {
     @Test
     void maxEntries() throws Exception {
       TarLimits two = new TarLimits(2, 1 << 20, 4096, 1 << 20);
-      assertThat(parseWith(two, new RawTar().file("a", HELLO).file("b", HELLO).end())
-          .entries()).hasSize(2);
-      assertThatThrownBy(() -> parseWith(two,
-          new RawTar().file("a", HELLO).file("b", HELLO).file("c", HELLO).end()))
+      assertThat(parseWith(two, new RawTar().file("a", HELLO).file("b", HELLO).end()).entries())
+          .hasSize(2);
+      assertThatThrownBy(
+              () ->
+                  parseWith(
+                      two, new RawTar().file("a", HELLO).file("b", HELLO).file("c", HELLO).end()))
           .isInstanceOf(TarFormatException.class)
           .hasMessageContaining("too many tar entries")
           .satisfies(e -> assertThat(((TarFormatException) e).offset()).isEqualTo(2048));
@@ -767,19 +968,35 @@ class HandBuiltTarTest {
     @Test
     void maxNameLength() {
       TarLimits limits = new TarLimits(10, 1 << 20, 50, 1 << 20);
-      assertThatThrownBy(() -> parseWith(limits, new RawTar()
-          .meta('L', "n".repeat(51).getBytes(UTF_8)).header(Header.of("s", '0', 0)).end()))
-          .hasMessageContaining("name too long").hasMessageContaining("51 bytes, limit 50");
-      assertThatThrownBy(() -> parseWith(limits, new RawTar()
-          .pax('x', "linkpath", "l".repeat(60)).header(Header.of("s", '2', 0)).end()))
+      assertThatThrownBy(
+              () ->
+                  parseWith(
+                      limits,
+                      new RawTar()
+                          .meta('L', "n".repeat(51).getBytes(UTF_8))
+                          .header(Header.of("s", '0', 0))
+                          .end()))
+          .hasMessageContaining("name too long")
+          .hasMessageContaining("51 bytes, limit 50");
+      assertThatThrownBy(
+              () ->
+                  parseWith(
+                      limits,
+                      new RawTar()
+                          .pax('x', "linkpath", "l".repeat(60))
+                          .header(Header.of("s", '2', 0))
+                          .end()))
           .hasMessageContaining("link name too long");
     }
 
     @Test
     void maxMetaPayload() {
       TarLimits limits = new TarLimits(10, 100, 50, 1 << 20);
-      assertThatThrownBy(() -> parseWith(limits, new RawTar()
-          .meta('K', new byte[101]).header(Header.of("s", '0', 0)).end()))
+      assertThatThrownBy(
+              () ->
+                  parseWith(
+                      limits,
+                      new RawTar().meta('K', new byte[101]).header(Header.of("s", '0', 0)).end()))
           .hasMessageContaining("'K' header payload too large");
     }
 
@@ -790,12 +1007,26 @@ class HandBuiltTarTest {
         sb.append(new String(RawTar.record("k" + i, ""), UTF_8));
       }
       TarLimits limits = new TarLimits(10, 1 << 20, 50, 50_000);
-      assertThatThrownBy(() -> parseWith(limits, new RawTar()
-          .meta('x', sb.toString().getBytes(UTF_8)).header(Header.of("s", '0', 0)).end()))
+      assertThatThrownBy(
+              () ->
+                  parseWith(
+                      limits,
+                      new RawTar()
+                          .meta('x', sb.toString().getBytes(UTF_8))
+                          .header(Header.of("s", '0', 0))
+                          .end()))
           .hasMessageContaining("too much tar metadata");
-      assertThat(parseWith(TarLimits.defaults(), new RawTar()
-          .meta('x', sb.toString().getBytes(UTF_8)).header(Header.of("s", '0', 0)).end())
-          .entries().get(0).paxRecords()).hasSize(1000);
+      assertThat(
+              parseWith(
+                      TarLimits.defaults(),
+                      new RawTar()
+                          .meta('x', sb.toString().getBytes(UTF_8))
+                          .header(Header.of("s", '0', 0))
+                          .end())
+                  .entries()
+                  .get(0)
+                  .paxRecords())
+          .hasSize(1000);
     }
 
     @Test

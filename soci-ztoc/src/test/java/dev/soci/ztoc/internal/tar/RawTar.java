@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Builds tar archives byte by byte for tests: raw 512-byte headers with any field contents
- * (valid checksums computed unless overridden), payloads with padding, zero blocks.
+ * Builds tar archives byte by byte for tests: raw 512-byte headers with any field contents (valid
+ * checksums computed unless overridden), payloads with padding, zero blocks.
  */
 final class RawTar {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -155,8 +155,10 @@ final class RawTar {
 
     byte[] build() {
       byte[] out = b.clone();
-      byte[] c = checksum != null ? checksum
-          : String.format("%06o\0 ", unsignedSum(out)).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] c =
+          checksum != null
+              ? checksum
+              : String.format("%06o\0 ", unsignedSum(out)).getBytes(StandardCharsets.ISO_8859_1);
       Arrays.fill(out, 148, 156, (byte) 0);
       System.arraycopy(c, 0, out, 148, c.length);
       return out;

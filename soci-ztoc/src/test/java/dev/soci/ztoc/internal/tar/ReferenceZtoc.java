@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A minimal, independent reader of the TOC part of a zTOC flatbuffer (schema in {@code
- * ztoc.md} section 1), used as an oracle: it decodes upstream's reference zTOCs into
- * {@link FileMetadata} so that every field can be compared with the parser's output.
+ * A minimal, independent reader of the TOC part of a zTOC flatbuffer (schema in {@code ztoc.md}
+ * section 1), used as an oracle: it decodes upstream's reference zTOCs into {@link FileMetadata} so
+ * that every field can be compared with the parser's output.
  */
 final class ReferenceZtoc {
   final long uncompressedArchiveSize;
@@ -33,20 +33,21 @@ final class ReferenceZtoc {
     for (int i = 0; i < n; i++) {
       int elem = vec + 4 + 4 * i;
       int fm = elem + bb.getInt(elem);
-      FileMetadata.Builder b = FileMetadata.builder()
-          .name(bytesField(bb, fm, 0))
-          .type(EntryType.fromWireName(new String(bytesField(bb, fm, 1))))
-          .uncompressedOffset(longField(bb, fm, 2))
-          .uncompressedSize(longField(bb, fm, 3))
-          .linkName(bytesField(bb, fm, 4))
-          .mode(longField(bb, fm, 5))
-          .uid(intField(bb, fm, 6) & 0xFFFF_FFFFL)
-          .gid(intField(bb, fm, 7) & 0xFFFF_FFFFL)
-          .userName(bytesField(bb, fm, 8))
-          .groupName(bytesField(bb, fm, 9))
-          .modTime(new String(bytesField(bb, fm, 10), java.nio.charset.StandardCharsets.UTF_8))
-          .devMajor(longField(bb, fm, 11))
-          .devMinor(longField(bb, fm, 12));
+      FileMetadata.Builder b =
+          FileMetadata.builder()
+              .name(bytesField(bb, fm, 0))
+              .type(EntryType.fromWireName(new String(bytesField(bb, fm, 1))))
+              .uncompressedOffset(longField(bb, fm, 2))
+              .uncompressedSize(longField(bb, fm, 3))
+              .linkName(bytesField(bb, fm, 4))
+              .mode(longField(bb, fm, 5))
+              .uid(intField(bb, fm, 6) & 0xFFFF_FFFFL)
+              .gid(intField(bb, fm, 7) & 0xFFFF_FFFFL)
+              .userName(bytesField(bb, fm, 8))
+              .groupName(bytesField(bb, fm, 9))
+              .modTime(new String(bytesField(bb, fm, 10), java.nio.charset.StandardCharsets.UTF_8))
+              .devMajor(longField(bb, fm, 11))
+              .devMinor(longField(bb, fm, 12));
       int xv = vectorField(bb, fm, 13);
       int xn = xv < 0 ? 0 : bb.getInt(xv);
       for (int j = 0; j < xn; j++) {

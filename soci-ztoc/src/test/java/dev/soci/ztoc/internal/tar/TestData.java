@@ -61,8 +61,7 @@ final class TestData {
   }
 
   /** Parses {@code tar} fed in random chunk sizes (1..maxChunk, some empty chunks). */
-  static TarToc parseRandomChunks(byte[] tar, long seed, int maxChunk)
-      throws TarFormatException {
+  static TarToc parseRandomChunks(byte[] tar, long seed, int maxChunk) throws TarFormatException {
     Random random = new Random(seed);
     TarTocParser p = new TarTocParser();
     int off = 0;

@@ -18,27 +18,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real layers from {@code testdata/upstream/layers} against what upstream soci produced for
- * them: the {@code ztoc info} JSON (name, offset, size, type) and every field of the reference
- * zTOC, plus the entry data found at each offset compared with commons-compress.
+ * Real layers from {@code testdata/upstream/layers} against what upstream soci produced for them:
+ * the {@code ztoc info} JSON (name, offset, size, type) and every field of the reference zTOC, plus
+ * the entry data found at each offset compared with commons-compress.
  */
 class UpstreamLayersTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "basic.gnutar.go-default.tar.gz",
-    "basic.gnutar.gzip6-fname.tar.gz",
-    "basic.gnutar.gzip6.tar.gz",
-    "basic.gnutar.pigz-multimember.tar.gz",
-    "basic.gotar-pax.go-default.tar.gz",
-    "dirsonly.gnutar.gzip9.tar.gz",
-    "empty.gnutar.gzip6.tar.gz",
-    "lodash-4.17.21.tgz",
-    "small.gnutar.uncompressed.tar",
-    "small.ustar.gzip6.tar.gz",
-    "spans.gnutar.gzip6.tar.gz",
-    "special.rawtar.pygzip6.tar.gz",
-  })
+  @ValueSource(
+      strings = {
+        "basic.gnutar.go-default.tar.gz",
+        "basic.gnutar.gzip6-fname.tar.gz",
+        "basic.gnutar.gzip6.tar.gz",
+        "basic.gnutar.pigz-multimember.tar.gz",
+        "basic.gotar-pax.go-default.tar.gz",
+        "dirsonly.gnutar.gzip9.tar.gz",
+        "empty.gnutar.gzip6.tar.gz",
+        "lodash-4.17.21.tgz",
+        "small.gnutar.uncompressed.tar",
+        "small.ustar.gzip6.tar.gz",
+        "spans.gnutar.gzip6.tar.gz",
+        "special.rawtar.pygzip6.tar.gz",
+      })
   void matchesUpstream(String layer) throws Exception {
     byte[] tar = TestData.uncompressedLayer("upstream/layers/" + layer);
     TarToc toc = TestData.parse(tar);
@@ -48,16 +49,20 @@ class UpstreamLayersTest {
     for (int i = 0; i < info.size(); i++) {
       FileMetadata e = toc.entries().get(i);
       InfoFile f = info.get(i);
-      assertThat(new InfoFile(e.name(), e.uncompressedOffset(), e.uncompressedSize(),
-          e.type().wireName())).as("entry %d", i).isEqualTo(f);
+      assertThat(
+              new InfoFile(
+                  e.name(), e.uncompressedOffset(), e.uncompressedSize(), e.type().wireName()))
+          .as("entry %d", i)
+          .isEqualTo(f);
     }
 
-    ReferenceZtoc ref = ReferenceZtoc.decode(
-        TestData.read("upstream/reference/" + layer + ".65536.ztoc"));
+    ReferenceZtoc ref =
+        ReferenceZtoc.decode(TestData.read("upstream/reference/" + layer + ".65536.ztoc"));
     assertThat(toc.archiveSize()).isEqualTo(ref.uncompressedArchiveSize);
     for (int i = 0; i < ref.entries.size(); i++) {
       assertThat(toc.entries().get(i)).as("entry %d", i).isEqualTo(ref.entries.get(i));
-      assertThat(toc.entries().get(i).paxRecords()).as("entry %d xattrs", i)
+      assertThat(toc.entries().get(i).paxRecords())
+          .as("entry %d xattrs", i)
           .isEqualTo(ref.entries.get(i).paxRecords());
     }
     assertThat(toc.entries()).containsExactlyElementsOf(ref.entries);
@@ -69,12 +74,24 @@ class UpstreamLayersTest {
   void gitArchiveWithGlobalHeaderIsAccepted() throws Exception {
     byte[] tar = TestData.uncompressedLayer("upstream/layers/gitarchive.tar.gz");
     TarToc toc = TestData.parse(tar);
-    assertThat(toc.entries()).extracting(FileMetadata::name).containsExactly(
-        "repo/", "repo/hello.txt", "repo/sub/", "repo/sub/empty", "repo/sub/link",
-        "repo/sub/text.txt");
-    assertThat(toc.entries()).extracting(FileMetadata::type).containsExactly(
-        EntryType.DIR, EntryType.REG, EntryType.DIR, EntryType.REG, EntryType.SYMLINK,
-        EntryType.REG);
+    assertThat(toc.entries())
+        .extracting(FileMetadata::name)
+        .containsExactly(
+            "repo/",
+            "repo/hello.txt",
+            "repo/sub/",
+            "repo/sub/empty",
+            "repo/sub/link",
+            "repo/sub/text.txt");
+    assertThat(toc.entries())
+        .extracting(FileMetadata::type)
+        .containsExactly(
+            EntryType.DIR,
+            EntryType.REG,
+            EntryType.DIR,
+            EntryType.REG,
+            EntryType.SYMLINK,
+            EntryType.REG);
     // The global header's records (git's commit id "comment") are not attached anywhere.
     assertThat(toc.entries()).allSatisfy(e -> assertThat(e.paxRecords()).isEmpty());
     // The g header and its payload (1024 bytes) precede the first entry's header.
@@ -110,8 +127,12 @@ class UpstreamLayersTest {
               p.nextToken();
               f.put(k, p.currentToken().isNumeric() ? (Object) p.getLongValue() : p.getText());
             }
-            out.add(new InfoFile((String) f.get("filename"), (Long) f.get("offset"),
-                (Long) f.get("size"), (String) f.get("type")));
+            out.add(
+                new InfoFile(
+                    (String) f.get("filename"),
+                    (Long) f.get("offset"),
+                    (Long) f.get("size"),
+                    (String) f.get("type")));
           }
         }
       }

@@ -15,26 +15,37 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VectorsTest {
   private static final String T0 = "2023-11-14T22:13:20Z";
 
-  private static FileMetadata.Builder entry(String name, EntryType type, long offset,
-      long size, long mode) {
-    return FileMetadata.builder().name(name).type(type).uncompressedOffset(offset)
-        .uncompressedSize(size).mode(mode).modTime(T0);
+  private static FileMetadata.Builder entry(
+      String name, EntryType type, long offset, long size, long mode) {
+    return FileMetadata.builder()
+        .name(name)
+        .type(type)
+        .uncompressedOffset(offset)
+        .uncompressedSize(size)
+        .mode(mode)
+        .modTime(T0);
   }
 
   static List<FileMetadata> expectedBasic() {
     return List.of(
         entry("etc/", EntryType.DIR, 512, 0, 0755).userName("root").groupName("root").build(),
-        entry("etc/hello.txt", EntryType.REG, 1024, 5500, 0644).uid(1000).gid(1000)
-            .userName("user").groupName("staff").build(),
+        entry("etc/hello.txt", EntryType.REG, 1024, 5500, 0644)
+            .uid(1000)
+            .gid(1000)
+            .userName("user")
+            .groupName("staff")
+            .build(),
         entry("data/random.bin", EntryType.REG, 8192, 200000, 0600)
             .modTime("2023-11-14T22:13:20.25Z")
-            .addPaxRecord(PaxRecord.of("mtime", "1700000000.25")).build(),
+            .addPaxRecord(PaxRecord.of("mtime", "1700000000.25"))
+            .build(),
         entry("link", EntryType.SYMLINK, 208896, 0, 0777).linkName("etc/hello.txt").build(),
         entry("hard", EntryType.HARDLINK, 209408, 0, 0644).linkName("etc/hello.txt").build(),
         entry("xattr.txt", EntryType.REG, 210944, 5, 0644)
-            .addPaxRecord(PaxRecord.of("SCHILY.xattr.security.selinux",
-                "system_u:object_r:etc_t:s0"))
-            .addPaxRecord(PaxRecord.of("SCHILY.xattr.user.test", "value1")).build(),
+            .addPaxRecord(
+                PaxRecord.of("SCHILY.xattr.security.selinux", "system_u:object_r:etc_t:s0"))
+            .addPaxRecord(PaxRecord.of("SCHILY.xattr.user.test", "value1"))
+            .build(),
         entry("dev/null", EntryType.CHAR, 211968, 0, 0666).devMajor(1).devMinor(3).build(),
         entry("fifo", EntryType.FIFO, 212480, 0, 0644).build(),
         entry("usr/share/compressible.bin", EntryType.REG, 212992, 30000, 0644).build());
@@ -50,9 +61,14 @@ class VectorsTest {
     for (int i = 0; i < b.length; i++) {
       b[i].userName("root").groupName("root").modTime("2020-09-13T12:26:4" + i + "Z");
     }
-    return List.of(b[0].build(), b[1].build(), b[2].build(), b[3].build(),
+    return List.of(
+        b[0].build(),
+        b[1].build(),
+        b[2].build(),
+        b[3].build(),
         entry("deep/" + "x".repeat(120) + "/name.txt", EntryType.REG, 251392, 3, 0644)
-            .modTime("2020-09-13T12:26:40Z").build());
+            .modTime("2020-09-13T12:26:40Z")
+            .build());
   }
 
   @ParameterizedTest
