@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 layer="${1:-${SOCI_BENCH_DATA:-benchmarks/target/datasets}/jdk-docs.gzip6.tar.gz}"
 runs="${2:-5}"
 [[ -f "$layer" ]] || { echo "no layer at $layer: run benchmarks/datasets.sh" >&2; exit 1; }
-[[ -f benchmarks/target/benchmarks.jar && -f examples/target/soci-cli.jar ]] || mvn -q -B install -DskipTests
+[[ -f benchmarks/target/benchmarks.jar && -f soci-cli/target/soci-cli.jar ]] || mvn -q -B install -DskipTests
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
