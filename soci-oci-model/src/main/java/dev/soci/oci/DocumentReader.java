@@ -482,4 +482,98 @@ final class DocumentReader {
     }
     return v[0];
   }
+
+  /** A JSON array of strings (a {@code null} element reads as {@code ""}, as in Go). */
+  List<String> stringArray() throws IOException {
+    List<String> l = strings("(document)");
+    if (l == null) {
+      throw wrongType("(document)", "an array of strings");
+    }
+    return l;
+  }
+
+  /** A prefetch artifact, validated as {@link PrefetchArtifact#decode} says. */
+  PrefetchArtifact prefetchArtifact() throws IOException {
+    String[] version = new String[1];
+    List<PrefetchArtifact.Span> spans = new ArrayList<>();
+    members(
+        "",
+        name -> {
+          switch (name) {
+            case "version" -> version[0] = string(name);
+            case "prefetch_spans" -> {
+              spans.clear();
+              JsonToken t = p.currentToken();
+              if (t == JsonToken.VALUE_NULL) {
+                return true;
+              }
+              if (t != JsonToken.START_ARRAY) {
+                throw wrongType(name, "an array of prefetch spans");
+              }
+              for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                spans.add(prefetchSpan(name + "[" + spans.size() + "]"));
+              }
+            }
+            default -> {
+              return false;
+            }
+          }
+          return true;
+        });
+    if (!PrefetchArtifact.VERSION.equals(version[0])) {
+      throw new InvalidDocumentException(
+          doc,
+          "version",
+          "unsupported prefetch artifact version: "
+              + (version[0] == null ? "(none)" : version[0])
+              + " (expected "
+              + PrefetchArtifact.VERSION
+              + ")");
+    }
+    if (spans.isEmpty()) {
+      throw new InvalidDocumentException(doc, "prefetch_spans", "prefetch artifact is empty");
+    }
+    return PrefetchArtifact.of(spans);
+  }
+
+  private PrefetchArtifact.Span prefetchSpan(String path) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      throw wrongType(path, "a prefetch span");
+    }
+    long[] f = new long[3];
+    members(
+        path,
+        name -> {
+          String at = child(path, name);
+          switch (name) {
+            case "start_span" -> f[0] = spanId(at);
+            case "end_span" -> f[1] = spanId(at);
+            case "priority" -> {
+              Long v = int64(at);
+              f[2] = v == null ? 0 : v;
+            }
+            default -> {
+              return false;
+            }
+          }
+          return true;
+        });
+    if (f[1] < f[0]) {
+      throw new InvalidDocumentException(
+          doc, path, "end_span " + f[1] + " is before start_span " + f[0]);
+    }
+    return new PrefetchArtifact.Span((int) f[0], (int) f[1], f[2]);
+  }
+
+  /** A span id: Go's {@code SpanID} is an int32; negative ids name no span. */
+  private long spanId(String path) throws IOException {
+    Long v = int64(path);
+    if (v == null) {
+      return 0;
+    }
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new InvalidDocumentException(doc, path, "span id " + v + " out of range");
+    }
+    return v;
+  }
 }

@@ -246,4 +246,31 @@ final class GoJsonWriter {
     }
     out.write('}');
   }
+
+  /** upstream {@code PrefetchArtifact}: version, prefetch_spans; a span's priority is omitempty. */
+  void prefetchArtifact(PrefetchArtifact a) {
+    out.write('{');
+    name("version", true);
+    string(a.version());
+    name("prefetch_spans", false);
+    out.write('[');
+    for (int i = 0; i < a.spans().size(); i++) {
+      PrefetchArtifact.Span s = a.spans().get(i);
+      if (i > 0) {
+        out.write(',');
+      }
+      out.write('{');
+      name("start_span", true);
+      number(s.startSpan());
+      name("end_span", false);
+      number(s.endSpan());
+      if (s.priority() != 0) {
+        name("priority", false);
+        number(s.priority());
+      }
+      out.write('}');
+    }
+    out.write(']');
+    out.write('}');
+  }
 }

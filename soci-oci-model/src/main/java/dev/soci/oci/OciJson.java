@@ -3,6 +3,7 @@ package dev.soci.oci;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -279,6 +280,42 @@ public final class OciJson {
           r -> {
             r.root();
             return r.platform("", false);
+          });
+    }
+
+    /**
+     * Decodes a prefetch artifact and validates it (see {@link PrefetchArtifact#decode}); {@code
+     * document} names it in errors.
+     */
+    public PrefetchArtifact decodePrefetchArtifact(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.prefetchArtifact();
+          });
+    }
+
+    /**
+     * Decodes a JSON array of strings (such as upstream's {@code --prefetch-files-json} file); a
+     * {@code null} element reads as {@code ""}, as in Go.
+     */
+    public List<String> decodeStringArray(byte[] json, String document)
+        throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.stringArray();
           });
     }
 

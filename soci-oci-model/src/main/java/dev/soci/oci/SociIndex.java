@@ -165,4 +165,40 @@ public record SociIndex(
   public List<Descriptor> ztocs() {
     return blobs.stream().filter(d -> MediaTypes.SOCI_ZTOC.equals(d.mediaType())).toList();
   }
+
+  /**
+   * The prefetch artifact descriptors: the blobs with media type {@value MediaTypes#SOCI_PREFETCH},
+   * each naming its layer in {@value Annotations#SOCI_IMAGE_LAYER_DIGEST}.
+   */
+  public List<Descriptor> prefetchArtifacts() {
+    return blobs.stream().filter(d -> MediaTypes.SOCI_PREFETCH.equals(d.mediaType())).toList();
+  }
+
+  /**
+   * The prefetch artifact of the image layer {@code layer}, as a lazy loader picks it (the first
+   * whose layer digest annotation names the layer), or {@code null}.
+   */
+  public Descriptor prefetchArtifact(Digest layer) {
+    String want = layer.toString();
+    for (Descriptor d : prefetchArtifacts()) {
+      if (want.equals(d.annotation(Annotations.SOCI_IMAGE_LAYER_DIGEST))) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The zTOC of the image layer {@code layer} (the first whose layer digest annotation names it),
+   * or {@code null}.
+   */
+  public Descriptor ztoc(Digest layer) {
+    String want = layer.toString();
+    for (Descriptor d : ztocs()) {
+      if (want.equals(d.annotation(Annotations.SOCI_IMAGE_LAYER_DIGEST))) {
+        return d;
+      }
+    }
+    return null;
+  }
 }
