@@ -1,9 +1,14 @@
 package dev.soci.cli;
 
+import dev.soci.core.index.Optimization;
 import dev.soci.core.index.PlatformSelection;
 import dev.soci.core.index.SociIndexBuilder;
+import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.ztoc.Ztoc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +42,25 @@ final class BuildOptions {
               .withDefault(Ztoc.DEFAULT_BUILD_TOOL_IDENTIFIER),
           OptionSpec.value("--parallelism", "N", "zTOCs built at once (default: {default}).")
               .withDefault("2"),
+          OptionSpec.value(
+                  "--prefetch-file",
+                  "PATH",
+                  "A file whose spans go into the index's prefetch artifacts (repeatable;"
+                      + " experimental, as upstream's).")
+              .asRepeatable(),
+          OptionSpec.value(
+              "--prefetch-files-json",
+              "FILE",
+              "A JSON array of paths to prefetch, added to those of --prefetch-file."),
+          OptionSpec.value(
+                  "--optimizations",
+                  "LIST",
+                  "Optimizations to apply, comma-separated or repeated; only xattr: mark zTOCs of"
+                      + " layers without extended attributes.")
+              .asRepeatable(),
+          OptionSpec.flag(
+              "--force",
+              "Rebuild zTOCs even when the layout holds one for the same layer and span size."),
           OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
 
   final Path layout;
@@ -48,6 +72,10 @@ final class BuildOptions {
   private final boolean allPlatforms;
   private final String buildTool;
   private final int parallelism;
+  private final List<String> prefetchFiles;
+  private final Path prefetchFilesJson;
+  private final List<String> optimizations;
+  private final boolean force;
 
   BuildOptions(Arguments a) {
     layout = a.path("--layout");
@@ -59,6 +87,36 @@ final class BuildOptions {
     buildTool = a.value("--build-tool-identifier");
     parallelism = a.intValue("--parallelism");
     quiet = a.flag("--quiet");
+    prefetchFiles = a.values("--prefetch-file");
+    prefetchFilesJson =
+        a.value("--prefetch-files-json") == null ? null : a.path("--prefetch-files-json");
+    optimizations = a.values("--optimizations");
+    force = a.flag("--force");
+  }
+
+  /** The prefetch paths: those of --prefetch-file, then those of the --prefetch-files-json file. */
+  List<String> prefetchPaths() throws IOException {
+    List<String> out = new ArrayList<>(prefetchFiles);
+    if (prefetchFilesJson != null) {
+      byte[] json;
+      try (InputStream in = Files.newInputStream(prefetchFilesJson)) {
+        json =
+            in.readNBytes((int) OciJson.DEFAULT_MAX_DOCUMENT_SIZE + 1); // the decoder refuses more
+      }
+      out.addAll(OciJson.decoder().decodeStringArray(json, prefetchFilesJson.toString()));
+    }
+    return out;
+  }
+
+  /** The optimizations, upstream's comma-separated list or repeated option. */
+  List<Optimization> optimizations() {
+    List<Optimization> out = new ArrayList<>();
+    for (String v : optimizations) {
+      for (String name : v.split(",", -1)) {
+        out.add(Optimization.parse(name.trim()));
+      }
+    }
+    return out;
   }
 
   PlatformSelection selection() {
@@ -80,7 +138,7 @@ final class BuildOptions {
     return PlatformSelection.of(ps);
   }
 
-  SociIndexBuilder builder(ConsoleProgress progress) {
+  SociIndexBuilder builder(ConsoleProgress progress) throws IOException {
     if (spanSize < 0) {
       throw new IllegalArgumentException("span size must be >= 0");
     }
@@ -95,6 +153,9 @@ final class BuildOptions {
         .minLayerSize(minLayerSize)
         .buildToolIdentifier(buildTool)
         .parallelism(parallelism)
+        .force(force)
+        .optimizations(optimizations())
+        .prefetchFiles(prefetchPaths())
         .listener(progress);
   }
 }

@@ -63,6 +63,14 @@ final class ConsoleProgress implements BuildListener {
     drawn = true;
   }
 
+  /** Warnings go to stderr, even with {@code --quiet}. */
+  @Override
+  public synchronized void onWarning(String message) {
+    clear();
+    err.println("warning: " + message);
+    err.flush();
+  }
+
   /** Removes the bar, if one is shown. */
   synchronized void clear() {
     if (drawn) {

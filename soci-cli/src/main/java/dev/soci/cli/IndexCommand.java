@@ -46,12 +46,18 @@ final class IndexCommand {
       CommandSpec.command(
               "rm",
               IndexCommand::remove,
-              "Remove v1 SOCI indexes from the layout: their index.json entries, the index blobs, and the zTOCs nothing else"
-                  + " uses. Image blobs are never deleted.")
+              "Remove SOCI indexes from the layout: a v1 index leaves index.json; a v2 index takes the SOCI-enabled image it"
+                  + " belongs to (and its tag) with it. Blobs of what was removed that nothing else uses (indexes, zTOCs,"
+                  + " prefetch artifacts, annotated manifests) are deleted; image configs and layers never are.")
           .aliases("remove")
           .parameters(ParameterSpec.variadic("DIGEST", "Index digests."))
           .options(
-              LAYOUT, OptionSpec.value("--ref", "REF", "Remove every v1 index of this image."));
+              LAYOUT,
+              OptionSpec.value(
+                  "--ref",
+                  "REF",
+                  "Remove every index of this image (v1 indexes of an image, or the v2 indexes of a"
+                      + " SOCI-enabled image)."));
 
   static final CommandSpec SPEC =
       CommandSpec.group(
@@ -204,18 +210,24 @@ final class IndexCommand {
     Set<Digest> targets = new LinkedHashSet<>();
     if (ref != null) {
       for (IndexEntry e : forImage(SociIndexCatalog.scan(l), ref, List.of())) {
-        if (e.listed()) {
+        if (e.listed() || e.version() == dev.soci.oci.SociIndex.Version.V2) {
           targets.add(e.descriptor().digest());
         }
       }
     } else {
       digests.forEach(s -> targets.add(digest(s)));
     }
-    List<Digest> deleted = SociIndexCatalog.remove(l, targets);
-    for (Digest d : targets) {
+    SociIndexCatalog.Removal r = SociIndexCatalog.delete(l, targets);
+    for (Digest d : r.indexes()) {
       System.out.println("removed soci index " + d);
     }
-    System.out.println("deleted " + deleted.size() + " blob" + (deleted.size() == 1 ? "" : "s"));
+    for (dev.soci.oci.Descriptor image : r.images()) {
+      String tag = image.annotation(dev.soci.oci.Annotations.REF_NAME);
+      System.out.println(
+          "removed soci-enabled image " + (tag == null ? "" : tag + " ") + image.digest());
+    }
+    int n = r.deleted().size();
+    System.out.println("deleted " + n + " blob" + (n == 1 ? "" : "s"));
     System.out.flush();
     return 0;
   }

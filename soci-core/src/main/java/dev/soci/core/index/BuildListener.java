@@ -12,6 +12,11 @@ public interface BuildListener {
   /** Bytes of layers read so far by zTOC builds of the current platform, out of {@code total}. */
   default void onProgress(long done, long total) {}
 
+  /**
+   * Something the build went on despite, as upstream prints it (a prefetch file found in no layer).
+   */
+  default void onWarning(String message) {}
+
   /** A listener that ignores everything. */
   BuildListener NONE = new BuildListener() {};
 }

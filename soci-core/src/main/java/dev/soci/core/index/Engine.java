@@ -9,10 +9,12 @@ import dev.soci.oci.InvalidDocumentException;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
+import dev.soci.oci.PrefetchArtifact;
 import dev.soci.oci.SociIndex;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
+import dev.soci.ztoc.ZtocLimits;
 import dev.soci.ztoc.gzip.SpeculativeDecoding;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -42,9 +45,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * platforms is indexed once.
  */
 final class Engine {
-  /** Options of one build. */
+  /**
+   * Options of one build.
+   *
+   * @param force build zTOCs even when the store holds one for the same layer and span size
+   * @param xattr upstream's {@code xattr} optimization: mark zTOCs without extended attributes
+   * @param prefetchPaths files whose spans go into prefetch artifacts, as given (not yet cleaned)
+   */
   record Options(
-      long spanSize, long minLayerSize, String buildToolIdentifier, ZoneId zone, int parallelism) {}
+      long spanSize,
+      long minLayerSize,
+      String buildToolIdentifier,
+      ZoneId zone,
+      int parallelism,
+      boolean force,
+      boolean xattr,
+      List<String> prefetchPaths) {
+    Options {
+      prefetchPaths = List.copyOf(prefetchPaths);
+    }
+
+    /** Options without force, optimizations or prefetch files. */
+    Options(
+        long spanSize,
+        long minLayerSize,
+        String buildToolIdentifier,
+        ZoneId zone,
+        int parallelism) {
+      this(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, false, false, List.of());
+    }
+
+    /** Whether the build reads zTOCs back (for the xattr check or prefetch spans). */
+    boolean readsZtocs() {
+      return xattr || !prefetchPaths.isEmpty();
+    }
+  }
 
   /** A zTOC this operation built or reused, and for which platform build it was first made. */
   private record Memo(Descriptor ztoc, boolean created, int build) {}
@@ -53,6 +88,10 @@ final class Engine {
   private final Options options;
   private final BuildListener listener;
   private final Map<Digest, Memo> memo = new ConcurrentHashMap<>();
+
+  /** zTOCs read back or kept from their build, by zTOC digest (only when options need them). */
+  private final Map<Digest, Ztoc> decoded = new ConcurrentHashMap<>();
+
   private int buildNumber;
 
   Engine(Store store, Options options, BuildListener listener) {
@@ -235,6 +274,7 @@ final class Engine {
     // 3. Report and assemble in layer order.
     List<LayerResult> results = new ArrayList<>();
     List<Descriptor> blobs = new ArrayList<>();
+    List<Descriptor> indexed = new ArrayList<>(); // the layers of blobs, in the same order
     for (int i = 0; i < plans.size(); i++) {
       Plan p = plans.get(i);
       if (p == null) {
@@ -245,16 +285,22 @@ final class Engine {
       results.add(r);
       listener.onLayer(r);
       if (z != null) {
-        blobs.add(
-            z.withAnnotations(
-                Map.of(
-                    Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, p.layer.mediaType(),
-                    Annotations.SOCI_IMAGE_LAYER_DIGEST, p.layer.digest().toString(),
-                    Annotations.SOCI_SPAN_SIZE, Long.toString(options.spanSize()))));
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put(Annotations.SOCI_IMAGE_LAYER_MEDIA_TYPE, p.layer.mediaType());
+        annotations.put(Annotations.SOCI_IMAGE_LAYER_DIGEST, p.layer.digest().toString());
+        annotations.put(Annotations.SOCI_SPAN_SIZE, Long.toString(options.spanSize()));
+        if (options.xattr() && Prefetch.shouldDisableXattrs(ztocOf(z))) {
+          annotations.put(Annotations.SOCI_DISABLE_XATTRS, "true");
+        }
+        blobs.add(z.withAnnotations(annotations));
+        indexed.add(p.layer);
       }
     }
     if (blobs.isEmpty()) {
       throw SociIndexException.emptyIndex(where + " (" + platform + ")");
+    }
+    if (!options.prefetchPaths().isEmpty()) {
+      blobs.addAll(prefetch(indexed, blobs, where));
     }
     SociIndex index =
         version == SociIndex.Version.V1
@@ -300,7 +346,8 @@ final class Engine {
           algorithm,
           m.ztoc);
     }
-    Descriptor existing = store.existingZtoc(layer.digest(), options.spanSize());
+    Descriptor existing =
+        options.force() ? null : store.existingZtoc(layer.digest(), options.spanSize());
     if (existing != null) {
       memo.put(layer.digest(), new Memo(existing, false, build));
       return new Plan(layer, LayerResult.Status.REUSED, algorithm, existing);
@@ -419,7 +466,62 @@ final class Engine {
             OutputStream.nullOutputStream()); // read to the end so that the digest is checked
       }
     }
-    return store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
+    Descriptor written = store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
+    if (options.readsZtocs()) {
+      decoded.put(written.digest(), ztoc);
+    }
+    return written;
+  }
+
+  /** The zTOC of {@code z}: kept from its build, or read back from the store and decoded. */
+  private Ztoc ztocOf(Descriptor z) throws IOException {
+    Ztoc ztoc = decoded.get(z.digest());
+    if (ztoc == null) {
+      ztoc = Ztoc.decode(store.read(z, ZtocLimits.defaults().maxZtocSize()));
+      decoded.put(z.digest(), ztoc);
+    }
+    return ztoc;
+  }
+
+  /**
+   * Upstream's prefetch step ({@code spec/index.md} section 4): looks every prefetch path up in the
+   * indexed layers from the top down, and stores one artifact per layer that holds any of them.
+   *
+   * @param layers the indexed layers, in manifest order
+   * @param ztocs their zTOC descriptors, in the same order
+   * @return the artifact descriptors, in layer order
+   */
+  private List<Descriptor> prefetch(List<Descriptor> layers, List<Descriptor> ztocs, String where)
+      throws IOException {
+    List<List<PrefetchArtifact.Span>> spans = new ArrayList<>();
+    layers.forEach(l -> spans.add(new ArrayList<>()));
+    for (String path : Prefetch.paths(options.prefetchPaths())) {
+      byte[] name = path.getBytes(StandardCharsets.UTF_8);
+      boolean found = false;
+      for (int i = layers.size() - 1; i >= 0 && !found; i--) {
+        Ztoc ztoc = ztocOf(ztocs.get(i));
+        PrefetchArtifact.Span s = Prefetch.spansOf(ztoc, name);
+        if (s != null) {
+          spans.get(i).add(s);
+          found = true;
+        }
+      }
+      if (!found) {
+        listener.onWarning(where + ": prefetch file " + path + " was not found in any layer");
+      }
+    }
+    List<Descriptor> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      if (spans.get(i).isEmpty()) {
+        continue;
+      }
+      PrefetchArtifact a = PrefetchArtifact.of(Prefetch.merge(spans.get(i)));
+      Descriptor written = store.write(MediaTypes.SOCI_PREFETCH, a.encode());
+      out.add(
+          written.withAnnotations(
+              Map.of(Annotations.SOCI_IMAGE_LAYER_DIGEST, layers.get(i).digest().toString())));
+    }
+    return out;
   }
 
   /**

@@ -11,9 +11,13 @@ import java.io.IOException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -68,6 +72,12 @@ public final class SociIndexBuilder {
   private final ZoneId zone;
   private final int parallelism;
   private final BuildListener listener;
+  private final Extras extras;
+
+  /** The options upstream's builder has beyond the basics: force, optimizations, prefetch files. */
+  private record Extras(boolean force, Set<Optimization> optimizations, List<String> prefetch) {
+    static final Extras NONE = new Extras(false, Set.of(), List.of());
+  }
 
   private SociIndexBuilder(
       long spanSize,
@@ -76,12 +86,29 @@ public final class SociIndexBuilder {
       ZoneId zone,
       int parallelism,
       BuildListener listener) {
+    this(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, Extras.NONE);
+  }
+
+  private SociIndexBuilder(
+      long spanSize,
+      long minLayerSize,
+      String buildToolIdentifier,
+      ZoneId zone,
+      int parallelism,
+      BuildListener listener,
+      Extras extras) {
     this.spanSize = spanSize;
     this.minLayerSize = minLayerSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.zone = zone;
     this.parallelism = parallelism;
     this.listener = listener;
+    this.extras = extras;
+  }
+
+  private SociIndexBuilder with(Extras e) {
+    return new SociIndexBuilder(
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, e);
   }
 
   /** A builder with upstream's defaults. */
@@ -101,7 +128,7 @@ public final class SociIndexBuilder {
       throw new IllegalArgumentException("span size must be >= 0");
     }
     return new SociIndexBuilder(
-        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, extras);
   }
 
   /** Layers smaller than this get no zTOC (at least 0; default 10 MiB). */
@@ -110,13 +137,19 @@ public final class SociIndexBuilder {
       throw new IllegalArgumentException("min layer size must be >= 0");
     }
     return new SociIndexBuilder(
-        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, extras);
   }
 
   /** The build tool identifier written into the zTOCs and the index. */
   public SociIndexBuilder buildToolIdentifier(String id) {
     return new SociIndexBuilder(
-        spanSize, minLayerSize, Objects.requireNonNull(id, "id"), zone, parallelism, listener);
+        spanSize,
+        minLayerSize,
+        Objects.requireNonNull(id, "id"),
+        zone,
+        parallelism,
+        listener,
+        extras);
   }
 
   /** The zone zTOC modification times are formatted in (default UTC). */
@@ -127,7 +160,8 @@ public final class SociIndexBuilder {
         buildToolIdentifier,
         Objects.requireNonNull(zone, "zone"),
         parallelism,
-        listener);
+        listener,
+        extras);
   }
 
   /** How many zTOCs are built at once (at least 1; default 2). */
@@ -136,7 +170,7 @@ public final class SociIndexBuilder {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
     return new SociIndexBuilder(
-        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener);
+        spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, extras);
   }
 
   /** A listener told about each layer and the build progress. */
@@ -147,7 +181,53 @@ public final class SociIndexBuilder {
         buildToolIdentifier,
         zone,
         parallelism,
-        Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener"),
+        extras);
+  }
+
+  /**
+   * Whether zTOCs are built even when the layout already holds one for the same layer and span size
+   * (upstream's {@code --force}); the result is the same bytes, as builds are deterministic.
+   */
+  public SociIndexBuilder force(boolean force) {
+    return with(new Extras(force, extras.optimizations(), extras.prefetch()));
+  }
+
+  /** The optimizations to apply (upstream's {@code --optimizations}; default none). */
+  public SociIndexBuilder optimizations(Collection<Optimization> optimizations) {
+    Set<Optimization> set = EnumSet.noneOf(Optimization.class);
+    set.addAll(optimizations);
+    return with(new Extras(extras.force(), Collections.unmodifiableSet(set), extras.prefetch()));
+  }
+
+  /**
+   * Files whose spans each index lists in prefetch artifacts (upstream's {@code --prefetch-file}
+   * and {@code --prefetch-files-json}, experimental). Each path is trimmed (empty ones are dropped)
+   * and cleaned ({@code /usr//bin/../lib/x} and {@code usr/lib/x} both name {@code usr/lib/x}),
+   * then looked up in the TOCs of the indexed layers from the top layer down; the first entry with
+   * exactly that name wins. A path found in no layer is reported to {@link BuildListener#onWarning}
+   * and otherwise ignored, as upstream does.
+   */
+  public SociIndexBuilder prefetchFiles(List<String> paths) {
+    for (String p : paths) {
+      Objects.requireNonNull(p, "prefetch path");
+    }
+    return with(new Extras(extras.force(), extras.optimizations(), List.copyOf(paths)));
+  }
+
+  /** Whether zTOCs are rebuilt even when one exists. */
+  public boolean force() {
+    return extras.force();
+  }
+
+  /** The optimizations applied. */
+  public Set<Optimization> optimizations() {
+    return extras.optimizations();
+  }
+
+  /** The prefetch files, as given. */
+  public List<String> prefetchFiles() {
+    return extras.prefetch();
   }
 
   /** The span size. */
@@ -163,7 +243,15 @@ public final class SociIndexBuilder {
   private Engine engine(Store store) {
     return new Engine(
         store,
-        new Engine.Options(spanSize, minLayerSize, buildToolIdentifier, zone, parallelism),
+        new Engine.Options(
+            spanSize,
+            minLayerSize,
+            buildToolIdentifier,
+            zone,
+            parallelism,
+            extras.force(),
+            extras.optimizations().contains(Optimization.XATTR),
+            extras.prefetch()),
         listener);
   }
 

@@ -351,19 +351,57 @@ public final class SociIndexCatalog {
   }
 
   /**
-   * Removes v1 SOCI indexes from the layout: their entries leave {@code index.json}, then the index
-   * blobs, and those of their zTOCs and {@code {}} configs that nothing left in the layout reaches,
-   * are deleted (image manifests, configs and layers never are). A v2 index cannot be removed this
-   * way: it is part of a SOCI-enabled image, which would have to be rewritten.
+   * What {@link #delete} removed.
+   *
+   * @param indexes the SOCI indexes removed, as asked
+   * @param images the {@code index.json} entries removed with them: the SOCI-enabled image indexes
+   *     (with their tags) that v2 indexes belong to
+   * @param deleted the digests of the blobs deleted
+   */
+  public record Removal(List<Digest> indexes, List<Descriptor> images, List<Digest> deleted) {
+    /** Copies the lists. */
+    public Removal {
+      indexes = List.copyOf(indexes);
+      images = List.copyOf(images);
+      deleted = List.copyOf(deleted);
+    }
+  }
+
+  /**
+   * Removes SOCI indexes from the layout; see {@link #delete}.
    *
    * @return the digests of the blobs deleted
-   * @throws SociIndexException if a digest is not a SOCI index of the layout, or is a v2 index
    */
   public static List<Digest> remove(OciLayout layout, java.util.Collection<Digest> digests)
       throws IOException {
+    return delete(layout, digests).deleted();
+  }
+
+  /**
+   * Removes SOCI indexes from the layout, in one transaction:
+   *
+   * <ul>
+   *   <li>a v1 index (listed in {@code index.json} by {@link SociIndexBuilder#create}) leaves
+   *       {@code index.json};
+   *   <li>a v2 index takes with it the SOCI-enabled image it belongs to: every entry of {@code
+   *       index.json} (with its tag) through which the index is reached, as {@link
+   *       SociIndexBuilder#convert} made it. The original image, under its own tag, is not touched.
+   * </ul>
+   *
+   * Then the blobs of what was removed that nothing left in the layout reaches are deleted: the
+   * index blobs, their zTOCs, prefetch artifacts and {@code {}} configs, and the image indexes and
+   * (annotated) image manifests of the removed images. Image configs and layers are never deleted.
+   *
+   * @throws SociIndexException if a digest is not a SOCI index of the layout, or a v1 index is only
+   *     reached through another image index
+   */
+  public static Removal delete(OciLayout layout, java.util.Collection<Digest> digests)
+      throws IOException {
     try (OciLayout.Transaction tx = layout.begin()) {
       SociIndexCatalog catalog = scan(layout);
+      ImageIndex top = tx.index();
       Set<Digest> gone = new LinkedHashSet<>();
+      Set<Digest> goneImages = new LinkedHashSet<>(); // top-level entries removed with v2 indexes
       for (Digest d : digests) {
         IndexEntry e = catalog.index(d).orElse(null);
         if (e == null) {
@@ -373,14 +411,16 @@ public final class SociIndexCatalog {
           throw new SociIndexException("no SOCI index with digest " + d + " in " + layout.root());
         }
         if (e.version() == SociIndex.Version.V2) {
-          throw new SociIndexException(
-              "SOCI index "
-                  + d
-                  + " is part of the SOCI-enabled image "
-                  + (e.imageRefs().isEmpty() ? "" : String.join(", ", e.imageRefs()) + " ")
-                  + "(a v2 index); remove or re-convert that image instead");
-        }
-        if (!e.listed()) {
+          for (Descriptor t : top.manifests()) {
+            if (!t.digest().equals(d) && MediaTypes.isIndex(t.mediaType())) {
+              Set<Digest> reached = new HashSet<>();
+              reach(layout, t, reached);
+              if (reached.contains(d)) {
+                goneImages.add(t.digest());
+              }
+            }
+          }
+        } else if (!e.listed()) {
           throw new SociIndexException(
               "SOCI index "
                   + d
@@ -390,30 +430,68 @@ public final class SociIndexCatalog {
         }
         gone.add(d);
       }
-      ImageIndex top = tx.index();
-      ImageIndex kept =
-          top.withManifests(
-              top.manifests().stream().filter(m -> !gone.contains(m.digest())).toList());
-      Set<Digest> reachable = new HashSet<>();
-      for (Descriptor m : kept.manifests()) {
-        reach(layout, m, reachable);
-      }
-      List<Digest> deleted = new ArrayList<>();
-      for (Digest d : gone) {
-        IndexEntry e = catalog.index(d).orElseThrow();
-        List<Digest> candidates = new ArrayList<>();
-        candidates.add(d);
-        candidates.add(e.index().config().digest());
-        e.index().blobs().forEach(b -> candidates.add(b.digest()));
-        for (Digest c : candidates) {
-          if (!reachable.contains(c) && !deleted.contains(c) && Files.exists(layout.blobPath(c))) {
-            tx.deleteAfterCommit(c);
-            deleted.add(c);
-          }
+      List<Descriptor> keptEntries = new ArrayList<>();
+      List<Descriptor> removedImages = new ArrayList<>();
+      List<Descriptor> removedEntries = new ArrayList<>();
+      for (Descriptor m : top.manifests()) {
+        if (goneImages.contains(m.digest())) {
+          removedImages.add(m);
+          removedEntries.add(m);
+        } else if (gone.contains(m.digest())) {
+          removedEntries.add(m);
+        } else {
+          keptEntries.add(m);
         }
       }
-      tx.commit(kept);
-      return deleted;
+      Set<Digest> reachable = new HashSet<>();
+      for (Descriptor m : keptEntries) {
+        reach(layout, m, reachable);
+      }
+      Set<Digest> owned = new LinkedHashSet<>();
+      Set<Digest> visiting = new HashSet<>();
+      for (Descriptor m : removedEntries) {
+        owned(layout, m, owned, visiting);
+      }
+      for (Digest d : gone) {
+        owned(layout, catalog.index(d).orElseThrow().descriptor(), owned, visiting);
+      }
+      List<Digest> deleted = new ArrayList<>();
+      for (Digest c : owned) {
+        if (!reachable.contains(c) && Files.exists(layout.blobPath(c))) {
+          tx.deleteAfterCommit(c);
+          deleted.add(c);
+        }
+      }
+      tx.commit(top.withManifests(keptEntries));
+      return new Removal(List.copyOf(gone), removedImages, deleted);
+    }
+  }
+
+  /**
+   * The blobs a removed entry owns: image indexes and manifests it reaches, and for SOCI indexes
+   * their config, zTOCs and prefetch artifacts; not the configs and layers of image manifests.
+   */
+  private static void owned(OciLayout layout, Descriptor d, Set<Digest> out, Set<Digest> visiting)
+      throws IOException {
+    if (!visiting.add(d.digest())) {
+      return;
+    }
+    if (MediaTypes.isIndex(d.mediaType())) {
+      out.add(d.digest());
+      if (layout.exists(d)) {
+        for (Descriptor c : layout.readIndex(d).manifests()) {
+          owned(layout, c, out, visiting);
+        }
+      }
+    } else if (MediaTypes.isManifest(d.mediaType())) {
+      out.add(d.digest());
+      if (layout.exists(d)) {
+        ImageManifest m = layout.readManifest(d);
+        if (SociIndex.Version.ofArtifactType(m.config().mediaType()) != null) {
+          out.add(m.config().digest());
+          m.layers().forEach(l -> out.add(l.digest()));
+        }
+      }
     }
   }
 
