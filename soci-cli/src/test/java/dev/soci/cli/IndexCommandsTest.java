@@ -241,10 +241,18 @@ class IndexCommandsTest {
     String v2 = lines[2].split(" ")[2];
     Result list = run("index", "list", "--layout", dir.toString(), "--ref", "app-soci");
     assertThat(list.outText()).contains(v2 + "    ").contains(" app-soci ").contains(" v2 ");
+    String converted = layout.resolve("app-soci").digest().toString();
     Result rm = run("index", "rm", "--layout", dir.toString(), v2);
-    assertThat(rm.code()).isNotZero();
-    assertThat(rm.err())
-        .startsWith("error: SOCI index " + v2 + " is part of the SOCI-enabled image app-soci");
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(rm.outText())
+        .startsWith(
+            "removed soci index "
+                + v2
+                + "\nremoved soci-enabled image app-soci "
+                + converted
+                + "\ndeleted ");
+    assertThat(layout.tags()).containsExactly("app");
+    sh(tmp, "skopeo", "copy", "oci:" + dir + ":app", "oci:" + tmp.resolve("copied") + ":app");
 
     Result q =
         run(

@@ -317,11 +317,15 @@ class LayoutIndexTest {
     assertThat(layout.index().manifests()).noneMatch(d -> d.digest().equals(v1.digest()));
     assertGraphResolves(layout);
     assertThat(SociIndexCatalog.scan(layout).indexes()).hasSize(2);
-    assertThatThrownBy(
-            () ->
-                SociIndexCatalog.remove(layout, List.of(r.indexes().get(0).descriptor().digest())))
-        .isInstanceOf(SociIndexException.class)
-        .hasMessageContaining("multi-soci");
+    // removing a v2 index removes the SOCI-enabled image it belongs to; the original stays
+    SociIndexCatalog.Removal removal =
+        SociIndexCatalog.delete(layout, List.of(r.indexes().get(0).descriptor().digest()));
+    assertThat(removal.images())
+        .singleElement()
+        .satisfies(d -> assertThat(d.annotation(Annotations.REF_NAME)).isEqualTo("multi-soci"));
+    assertThat(layout.tags()).doesNotContain("multi-soci").contains("multi", "app", "arm");
+    assertGraphResolves(layout);
+    assertThat(SociIndexCatalog.scan(layout).indexes()).isEmpty();
 
     // a platform the image does not have
     assertThatThrownBy(
