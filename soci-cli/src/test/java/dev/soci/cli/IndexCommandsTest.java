@@ -213,6 +213,110 @@ class IndexCommandsTest {
             "DIGEST    SIZE    IMAGE REF    PLATFORM    MEDIA TYPE    MANIFEST VERSION    CREATED    \n");
   }
 
+  @Test
+  void prefetchFilesOptimizationsAndForceOnCreateAndConvert() throws Exception {
+    Path dir = copy();
+    Path json = tmp.resolve("prefetch.json");
+    Files.writeString(json, "[\"/small.txt\", \" \", \"nowhere\"]");
+    Result r =
+        run(
+            "create",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--min-layer-size",
+            "0",
+            "--prefetch-file",
+            "big.bin",
+            "--prefetch-files-json",
+            json.toString(),
+            "--optimizations",
+            "xattr",
+            "-q");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .matches(
+            Pattern.quote("warning: image manifest " + dir.resolve("blobs/sha256") + "/")
+                + "[0-9a-f]{64}: prefetch file nowhere was not found in any layer\n");
+    OciLayout layout = OciLayout.open(dir);
+    String digest = r.outText().strip();
+    dev.soci.oci.SociIndex index =
+        dev.soci.oci.SociIndex.decode(
+            layout.readBlob(
+                layout.index().manifests().stream()
+                    .filter(m -> m.digest().toString().equals(digest))
+                    .findFirst()
+                    .orElseThrow()),
+            digest);
+    assertThat(index.ztocs()).hasSize(2);
+    assertThat(index.ztocs())
+        .allSatisfy(
+            z -> assertThat(z.annotation(Annotations.SOCI_DISABLE_XATTRS)).isEqualTo("true"));
+    assertThat(index.prefetchArtifacts()).hasSize(2);
+
+    Result again =
+        run("create", "--layout", dir.toString(), "--image", "app", "--min-layer-size", "0");
+    assertThat(again.outText()).contains("(already exists)");
+    Result forced =
+        run(
+            "create",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--min-layer-size",
+            "0",
+            "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(forced.outText()).doesNotContain("(already exists)");
+    assertThat(forced.outText().lines().reduce((a, b) -> b).orElseThrow())
+        .isEqualTo(again.outText().lines().reduce((a, b) -> b).orElseThrow());
+
+    Result converted =
+        run(
+            "convert",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--to",
+            "app-soci",
+            "--min-layer-size",
+            "0",
+            "--prefetch-file",
+            "small.txt",
+            "--optimizations",
+            "xattr",
+            "--force");
+    assertThat(converted.code()).as(converted.err()).isZero();
+    assertThat(converted.err()).isEmpty();
+
+    Result bad =
+        run(
+            "create",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--optimizations",
+            "xattr,speed");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("optimization speed is not supported");
+    Files.writeString(json, "{\"not\": \"a list\"}");
+    Result badJson =
+        run(
+            "create",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--prefetch-files-json",
+            json.toString());
+    assertThat(badJson.code()).isNotZero();
+    assertThat(badJson.err()).contains(json.toString()).contains("expected an array of strings");
+  }
+
   static String pad(String s, int width) {
     return s + " ".repeat(width - s.length());
   }
