@@ -51,6 +51,10 @@ import java.util.regex.Pattern;
  *     .convert(layout, "latest", "latest-soci", PlatformSelection.all());
  * }</pre>
  *
+ * <p>Upstream's further options: {@link #prefetchFiles} (prefetch artifacts listed after the
+ * zTOCs), {@link #optimizations} ({@link Optimization#XATTR}) and {@link #force} (rebuild zTOCs the
+ * layout already holds).
+ *
  * <p>Immutable and thread-safe; options return new instances. Defaults are upstream's: span size 4
  * MiB, minimum layer size 10 MiB, build tool identifier {@value
  * Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}; two layers at once.

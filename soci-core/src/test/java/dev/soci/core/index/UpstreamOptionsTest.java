@@ -534,7 +534,22 @@ class UpstreamOptionsTest {
                 "multi",
                 "multi-soci",
                 PlatformSelection.of(List.of(dev.soci.oci.Platform.of("linux", "amd64"))));
-    assertThat(r.indexes().get(0).index().prefetchArtifacts()).hasSize(1);
+    SociIndex built = r.indexes().get(0).index();
+    assertThat(built.prefetchArtifacts()).hasSize(1);
+    // in a gzip layer, the spans are those soci ztoc info reports for the file
+    Map<Digest, PrefetchArtifact> read = PrefetchArtifacts.read(layout, built);
+    Digest gzLayer = read.keySet().iterator().next();
+    Descriptor gzZtoc = built.ztoc(gzLayer);
+    dev.soci.ztoc.ZtocInfo.FileSpans fs =
+        dev.soci.ztoc.ZtocInfo.of(Ztoc.decode(layout.readBlob(gzZtoc)), gzZtoc.size())
+            .files()
+            .stream()
+            .filter(f -> f.file().name().equals("data/big1.bin"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(fs.endSpan()).isGreaterThan(fs.startSpan());
+    assertThat(read.get(gzLayer).spans())
+        .containsExactly(new PrefetchArtifact.Span((int) fs.startSpan(), (int) fs.endSpan()));
     assertThat(blobs(layout)).hasSizeGreaterThan(blobsBefore.size() + 4);
     Digest v2 = r.indexes().get(0).descriptor().digest();
 
