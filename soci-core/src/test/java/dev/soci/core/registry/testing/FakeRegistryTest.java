@@ -149,6 +149,31 @@ class FakeRegistryTest {
   }
 
   @Test
+  void disconnectAfterServingStoresTheChunkButLosesTheAnswer() throws Exception {
+    plain();
+    URI location = startUpload();
+    registry.inject(RequestMatcher.uploadPatch(), Fault.disconnectAfterServing());
+    // PATCH is not idempotent: java.net.http does not retry it, the client sees the failure.
+    assertThatThrownBy(() -> send("PATCH", location, bytes(10), "Content-Range", "0-9"))
+        .isInstanceOf(IOException.class);
+    // The chunk was taken: the session's status says so, with a fresh Location.
+    String path = location.getPath();
+    HttpResponse<byte[]> status = send("GET", registry.baseUri().resolve(path), null);
+    assertThat(status.statusCode()).isEqualTo(204);
+    assertThat(status.headers().firstValue("Range")).hasValue("0-9");
+    assertThat(status.headers().firstValue("Location").orElseThrow()).startsWith(path + "?_state=");
+  }
+
+  @Test
+  void absoluteLocationsAreFullUrlsAsDistributionSendsThem() throws Exception {
+    registry = FakeRegistry.builder().absoluteLocations(true).start();
+    HttpResponse<byte[]> post =
+        send("POST", registry.baseUri().resolve("/v2/" + REPO + "/blobs/uploads/"), new byte[0]);
+    assertThat(post.headers().firstValue("Location").orElseThrow())
+        .startsWith(registry.baseUri() + "/v2/" + REPO + "/blobs/uploads/");
+  }
+
+  @Test
   void delayOutlastsAShortClientTimeout() throws Exception {
     String digest = plain().putBlob(REPO, bytes(10));
     registry.inject(RequestMatcher.blobGet(), Fault.delay(Duration.ofSeconds(2)));
