@@ -195,6 +195,7 @@ public final class FakeRegistry implements AutoCloseable {
   private final int referrersPageSize;
   private final int tagsPageSize;
   private final boolean checkManifestReferences;
+  private final boolean absoluteLocations;
   private volatile boolean referrersApi;
   private volatile int mountStatus;
 
@@ -215,6 +216,7 @@ public final class FakeRegistry implements AutoCloseable {
     this.referrersPageSize = b.referrersPageSize;
     this.tagsPageSize = b.tagsPageSize;
     this.checkManifestReferences = b.checkManifestReferences;
+    this.absoluteLocations = b.absoluteLocations;
     this.mountStatus = b.mountStatus;
     this.server = Exchanges.loopbackServer("fake-registry");
     this.blobHost = Exchanges.loopbackServer("fake-blob-host");
@@ -492,9 +494,15 @@ public final class FakeRegistry implements AutoCloseable {
   private void write(
       HttpExchange exchange, RecordedRequest request, Reply reply, Fault fault, String faultName)
       throws IOException {
-    if (fault != null && fault.kind == Fault.Kind.DISCONNECT) {
+    if (fault != null
+        && (fault.kind == Fault.Kind.DISCONNECT
+            || fault.kind == Fault.Kind.DISCONNECT_AFTER_SERVING)) {
       log.add(request.withOutcome(-1, faultName));
       throw new DroppedConnection("fault: disconnect");
+    }
+    String location = reply.headers.get("Location");
+    if (absoluteLocations && location != null && location.startsWith("/")) {
+      reply.headers.put("Location", baseUri() + location);
     }
     reply.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
     boolean head = "HEAD".equals(request.method());
@@ -1311,6 +1319,7 @@ public final class FakeRegistry implements AutoCloseable {
     private int tagsPageSize = Integer.MAX_VALUE;
     private int mountStatus = 201;
     private boolean checkManifestReferences = true;
+    private boolean absoluteLocations;
 
     private Builder() {}
 
@@ -1388,6 +1397,15 @@ public final class FakeRegistry implements AutoCloseable {
      */
     public Builder checkManifestReferences(boolean check) {
       this.checkManifestReferences = check;
+      return this;
+    }
+
+    /**
+     * Whether {@code Location} headers are absolute URLs, as distribution 2.8 sends them (default
+     * false: paths, which the spec also allows; a client must resolve both).
+     */
+    public Builder absoluteLocations(boolean absolute) {
+      this.absoluteLocations = absolute;
       return this;
     }
 

@@ -23,6 +23,7 @@ public final class Fault {
     REDIRECT,
     REDIRECT_TO_BLOB_HOST,
     DISCONNECT,
+    DISCONNECT_AFTER_SERVING,
     EXPIRE_TOKENS,
     STALE_UPLOAD,
     DELAY,
@@ -95,6 +96,15 @@ public final class Fault {
   /** Closes the connection without an answer (the client sees EOF or a reset). */
   public static Fault disconnect() {
     return new Fault(Kind.DISCONNECT, 0, null, 0);
+  }
+
+  /**
+   * Serves the request (an upload chunk is stored, a manifest is tagged) but closes the connection
+   * instead of answering: the client cannot know whether it took effect and must ask (for an
+   * upload, {@code GET} its session for the offset) instead of replaying blindly.
+   */
+  public static Fault disconnectAfterServing() {
+    return new Fault(Kind.DISCONNECT_AFTER_SERVING, 0, null, 0);
   }
 
   /**

@@ -53,6 +53,8 @@ public final class TokenIssuer implements AutoCloseable {
   /** The {@code iss} claim and the issuer the registry trusts. */
   public static final String DEFAULT_ISSUER = "soci-test-issuer";
 
+  private static SelfSignedCertificate sharedIdentity;
+
   private final HttpServer server;
   private final SelfSignedCertificate identity;
   private final String service;
@@ -75,7 +77,7 @@ public final class TokenIssuer implements AutoCloseable {
   public record TokenRequest(String method, String account, List<Scope> scopes, int status) {}
 
   private TokenIssuer(Builder b) throws IOException {
-    this.identity = SelfSignedCertificate.generate("soci test token issuer");
+    this.identity = identity();
     this.service = b.service;
     this.issuer = b.issuer;
     this.users = Map.copyOf(b.users);
@@ -85,6 +87,17 @@ public final class TokenIssuer implements AutoCloseable {
     this.server = Exchanges.loopbackServer("token-issuer");
     server.createContext("/token", this::handle);
     server.start();
+  }
+
+  /**
+   * The signing identity, made once per JVM: RSA key generation takes a noticeable share of a
+   * second, and sharing the key between issuers changes nothing a test can observe.
+   */
+  private static synchronized SelfSignedCertificate identity() {
+    if (sharedIdentity == null) {
+      sharedIdentity = SelfSignedCertificate.generate("soci test token issuer");
+    }
+    return sharedIdentity;
   }
 
   /** Starts an issuer with the defaults of {@link Builder}. */
@@ -255,12 +268,11 @@ public final class TokenIssuer implements AutoCloseable {
     }
     List<String> access = new ArrayList<>();
     for (Scope scope : scopes) {
-      access.add(
-          Json.object(
-              Map.of(
-                  "type", Json.quote(scope.type()),
-                  "name", Json.quote(scope.name()),
-                  "actions", Json.array(scope.actions()))));
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("type", Json.quote(scope.type()));
+      entry.put("name", Json.quote(scope.name()));
+      entry.put("actions", Json.array(scope.actions()));
+      access.add(Json.object(entry));
     }
     Map<String, String> claims = new LinkedHashMap<>();
     claims.put("iss", Json.quote(issuer));
