@@ -11,8 +11,8 @@ final class FileKind {
   private FileKind() {}
 
   /**
-   * What {@code f} is: "a directory", "a FIFO", "a character device" ..., or "a symbolic link to
-   * T, which is ..." for a link (followed to its end).
+   * What {@code f} is: "a directory", "a FIFO", "a character device" ..., or "a symbolic link to T,
+   * which is ..." for a link (followed to its end).
    */
   static String describe(Path f) {
     try {

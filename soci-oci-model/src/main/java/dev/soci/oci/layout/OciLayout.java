@@ -55,8 +55,8 @@ import java.util.Set;
  * <p>Concurrent writers serialize: a transaction holds the layout's exclusive lock (a lock on the
  * file {@code .soci.lock} in the layout, and a lock per layout directory inside this JVM) from
  * {@link #begin} until it is committed or closed; a writer that cannot get it within the wait given
- * to {@link #begin(Duration)} fails with an {@link OciLayoutException}. Writers that do not take the
- * lock (other tools) are still detected at commit ({@code index.json} changed). Readers take no
+ * to {@link #begin(Duration)} fails with an {@link OciLayoutException}. Writers that do not take
+ * the lock (other tools) are still detected at commit ({@code index.json} changed). Readers take no
  * lock: {@code index.json} and blobs are only ever replaced by an atomic rename.
  *
  * <p>Confinement: the layout's real directory is resolved once, when it is opened. Writes, renames
@@ -654,8 +654,7 @@ public final class OciLayout {
    * directory is pushed on {@code created}); fails if it, or {@code blobs}, is a symbolic link or
    * not a directory.
    */
-  private Path blobDirForWriting(String algorithm, Deque<Path> created)
-      throws OciLayoutException {
+  private Path blobDirForWriting(String algorithm, Deque<Path> created) throws OciLayoutException {
     Path blobs = realRoot.resolve(BLOBS_DIR);
     Path dir = blobs.resolve(algorithm);
     for (Path p : List.of(blobs, dir)) {
