@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LayoutLock implements AutoCloseable {
   /** The lock file, at the top of the layout. */
-  static final String FILE = ".soci.lock";
+  static final String FILE = OciLayout.LOCK_FILE;
 
   private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
 

@@ -77,6 +77,11 @@ public final class OciLayout {
   /** The directory holding the blobs. */
   public static final String BLOBS_DIR = "blobs";
 
+  /**
+   * The lock file writers lock (created on first write, then left in place; see {@link #begin}).
+   */
+  public static final String LOCK_FILE = ".soci.lock";
+
   /** The only layout version defined so far. */
   public static final String LAYOUT_VERSION = "1.0.0";
 
