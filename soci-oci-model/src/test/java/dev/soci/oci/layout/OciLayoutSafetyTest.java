@@ -150,6 +150,7 @@ class OciLayoutSafetyTest {
                 int commits = 0;
                 for (int i = 0; i < 40; i++) {
                   try (OciLayout.Transaction tx = layout.begin()) {
+                    assertConsistent(layout); // what the previous writer left, under the lock
                     // the same three manifests for every writer, under different tags
                     Descriptor m =
                         image(tx, "w" + id + "-" + i, ("layer " + (i % 3)).getBytes(UTF_8));
