@@ -150,7 +150,15 @@ public final class OciLayout {
         throw new FileAlreadyExistsException(dir.resolve(f).toString());
       }
     }
-    Files.createDirectories(dir.resolve(BLOBS_DIR).resolve(Digest.SHA256));
+    for (Path p : List.of(dir.resolve(BLOBS_DIR), dir.resolve(BLOBS_DIR).resolve(Digest.SHA256))) {
+      if (Files.isSymbolicLink(p)) {
+        throw new OciLayoutException(
+            p, p + ": is " + FileKind.describe(p) + "; refusing to create a layout through a link");
+      }
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(p);
+      }
+    }
     writeAtomically(
         dir.resolve(LAYOUT_FILE),
         ("{\"imageLayoutVersion\":\"" + LAYOUT_VERSION + "\"}").getBytes(StandardCharsets.UTF_8));

@@ -212,6 +212,17 @@ class OciLayoutSafetyTest {
   }
 
   @Test
+  void initRefusesABlobsDirectoryThatIsALink() throws IOException {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.createDirectories(dir.resolve("L"));
+    Files.createSymbolicLink(dir.resolve("L/blobs"), outside);
+    assertThatThrownBy(() -> OciLayout.init(dir.resolve("L")))
+        .isInstanceOf(OciLayoutException.class)
+        .hasMessageContaining("L/blobs: is a symbolic link to " + outside);
+    assertThat(outside).isEmptyDirectory();
+  }
+
+  @Test
   void aSymlinkedBlobsDirectoryIsNeverDeletedThrough() throws IOException {
     // A layout whose blobs/ is a link to another layout's: reads follow it, deletions do not.
     OciLayout victim = OciLayout.init(dir.resolve("victim"));
