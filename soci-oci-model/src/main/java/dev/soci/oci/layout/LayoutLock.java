@@ -28,6 +28,7 @@ final class LayoutLock implements AutoCloseable {
   static final String FILE = OciLayout.LOCK_FILE;
 
   private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
+  private static final System.Logger LOG = System.getLogger(LayoutLock.class.getName());
 
   private final Semaphore semaphore;
   private final FileChannel channel;
@@ -52,7 +53,11 @@ final class LayoutLock implements AutoCloseable {
     long deadline = System.nanoTime() + maxWait.toNanos();
     Semaphore semaphore = IN_JVM.computeIfAbsent(realRoot, k -> new Semaphore(1, true));
     try {
-      if (!semaphore.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+      boolean free = semaphore.tryAcquire();
+      if (!free) {
+        waiting(f, "a thread of this process");
+      }
+      if (!free && !semaphore.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
         throw busy(realRoot, f, maxWait, "a thread of this process");
       }
     } catch (InterruptedException e) {
@@ -63,10 +68,13 @@ final class LayoutLock implements AutoCloseable {
     try {
       channel = open(f);
       long pause = 1;
-      while (true) {
+      for (boolean first = true; ; first = false) {
         FileLock lock = channel.tryLock();
         if (lock != null) {
           return new LayoutLock(semaphore, channel, lock);
+        }
+        if (first) {
+          waiting(f, "another process");
         }
         if (System.nanoTime() - deadline >= 0) {
           throw busy(realRoot, f, maxWait, "another process");
@@ -124,6 +132,10 @@ final class LayoutLock implements AutoCloseable {
       throw new OciLayoutException(
           f, f + ": the layout's lock file is " + FileKind.describe(f) + ", not a regular file");
     }
+  }
+
+  private static void waiting(Path f, String holder) {
+    LOG.log(System.Logger.Level.DEBUG, "waiting for the layout lock {0}, held by {1}", f, holder);
   }
 
   private static OciLayoutException busy(Path root, Path f, Duration waited, String holder) {
