@@ -109,11 +109,17 @@ final class Layouts {
     }
   }
 
-  /** Every file under {@code root} with the digest of its bytes (directories as "dir"). */
+  /**
+   * Every file under {@code root} with the digest of its bytes (directories as "dir"), except the
+   * lock file a writer leaves in a layout ({@link OciLayout#LOCK_FILE}).
+   */
   static Map<String, String> snapshot(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().equals(OciLayout.LOCK_FILE)) {
+          continue;
+        }
         out.put(
             root.relativize(p).toString(),
             Files.isRegularFile(p) ? Digest.sha256(Files.readAllBytes(p)).toString() : "dir");

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,7 +22,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +49,21 @@ import java.util.Set;
  * {@code index.json} is replaced last (also atomically, and only if nobody changed it meanwhile),
  * and a transaction closed without {@link Transaction#commit} removes the blobs it created, leaving
  * the layout as it was. Nothing the layout did not write itself is ever deleted, except blobs a
- * committed transaction was explicitly asked to delete. Concurrent writers to the same layout are
- * detected at commit ({@code index.json} changed) but not otherwise coordinated.
+ * committed transaction was explicitly asked to delete, and never a blob that {@code index.json}
+ * reaches when the deletion happens (reachability is computed afresh before deleting).
+ *
+ * <p>Concurrent writers serialize: a transaction holds the layout's exclusive lock (a lock on the
+ * file {@code .soci.lock} in the layout, and a lock per layout directory inside this JVM) from
+ * {@link #begin} until it is committed or closed; a writer that cannot get it within the wait given
+ * to {@link #begin(Duration)} fails with an {@link OciLayoutException}. Writers that do not take
+ * the lock (other tools) are still detected at commit ({@code index.json} changed). Readers take no
+ * lock: {@code index.json} and blobs are only ever replaced by an atomic rename.
+ *
+ * <p>Confinement: the layout's real directory is resolved once, when it is opened. Writes, renames
+ * and deletes happen only inside it, never through a symbolic link: a {@code blobs} or {@code
+ * blobs/<algorithm>} directory that is a link is refused for writing. Reads may follow links (blob
+ * content is digest-checked), but every file read must be a regular file within a size limit,
+ * checked before it is opened (a FIFO or a device is refused, never opened) and while it is read.
  *
  * <p>Instances hold no open files and are thread-safe.
  */
@@ -61,14 +77,24 @@ public final class OciLayout {
   /** The directory holding the blobs. */
   public static final String BLOBS_DIR = "blobs";
 
+  /**
+   * The lock file writers lock (created on first write, then left in place; see {@link #begin}).
+   */
+  public static final String LOCK_FILE = ".soci.lock";
+
   /** The only layout version defined so far. */
   public static final String LAYOUT_VERSION = "1.0.0";
 
+  /** How long {@link #begin()} waits for another writer to finish. */
+  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofMinutes(10);
+
   private final Path root;
+  private final Path realRoot;
   private final OciJson.Decoder decoder;
 
-  private OciLayout(Path root, OciJson.Decoder decoder) {
+  private OciLayout(Path root, Path realRoot, OciJson.Decoder decoder) {
     this.root = root;
+    this.realRoot = realRoot;
     this.decoder = decoder;
   }
 
@@ -84,7 +110,13 @@ public final class OciLayout {
       throw new OciLayoutException(
           dir, dir + ": not a directory (an OCI image layout is a directory)");
     }
-    OciLayout layout = new OciLayout(dir, Objects.requireNonNull(decoder, "decoder"));
+    Path realRoot;
+    try {
+      realRoot = dir.toRealPath();
+    } catch (IOException e) {
+      throw new OciLayoutException(dir, dir + ": cannot resolve the layout directory: " + e, e);
+    }
+    OciLayout layout = new OciLayout(dir, realRoot, Objects.requireNonNull(decoder, "decoder"));
     Path marker = dir.resolve(LAYOUT_FILE);
     byte[] b = layout.readFile(marker, "not an OCI image layout: ");
     String version;
@@ -118,7 +150,15 @@ public final class OciLayout {
         throw new FileAlreadyExistsException(dir.resolve(f).toString());
       }
     }
-    Files.createDirectories(dir.resolve(BLOBS_DIR).resolve(Digest.SHA256));
+    for (Path p : List.of(dir.resolve(BLOBS_DIR), dir.resolve(BLOBS_DIR).resolve(Digest.SHA256))) {
+      if (Files.isSymbolicLink(p)) {
+        throw new OciLayoutException(
+            p, p + ": is " + FileKind.describe(p) + "; refusing to create a layout through a link");
+      }
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(p);
+      }
+    }
     writeAtomically(
         dir.resolve(LAYOUT_FILE),
         ("{\"imageLayoutVersion\":\"" + LAYOUT_VERSION + "\"}").getBytes(StandardCharsets.UTF_8));
@@ -157,12 +197,12 @@ public final class OciLayout {
 
   private byte[] readFile(Path f, String context) throws OciLayoutException {
     try {
-      long size = Files.size(f);
+      long size = regularFileSize(f);
       if (size > decoder.maxDocumentSize()) {
         throw new OciLayoutException(
             f, f + ": " + size + " bytes, more than the limit of " + decoder.maxDocumentSize());
       }
-      return Files.readAllBytes(f);
+      return readAtMost(f, decoder.maxDocumentSize());
     } catch (NoSuchFileException e) {
       throw new OciLayoutException(f, context + f + " does not exist", e);
     } catch (OciLayoutException e) {
@@ -170,6 +210,40 @@ public final class OciLayout {
     } catch (IOException e) {
       throw new OciLayoutException(f, f + ": cannot be read: " + e, e);
     }
+  }
+
+  /**
+   * The size of {@code f} (links followed) if it is a regular file; otherwise fails before anything
+   * opens it (opening a FIFO would wait for a writer, a device could be endless).
+   */
+  private static long regularFileSize(Path f) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+    if (!a.isRegularFile()) {
+      throw new OciLayoutException(
+          f, f + ": is " + FileKind.describe(f) + "; layout files must be regular files");
+    }
+    return a.size();
+  }
+
+  /**
+   * Reads {@code f}, failing when it holds more than {@code max} bytes: the size checked before
+   * opening can change (a file growing, or replaced, meanwhile), so the read itself stops one byte
+   * past the limit.
+   */
+  private static byte[] readAtMost(Path f, long max) throws IOException {
+    if (max > Integer.MAX_VALUE - 16) {
+      throw new OciLayoutException(
+          f, f + ": a limit of " + max + " bytes is more than can be read into memory");
+    }
+    byte[] b;
+    try (InputStream in = Files.newInputStream(f)) {
+      b = in.readNBytes((int) max + 1);
+    }
+    if (b.length > max) {
+      throw new OciLayoutException(
+          f, f + ": more than the limit of " + max + " bytes (it grew while being read)");
+    }
+    return b;
   }
 
   /**
@@ -277,12 +351,12 @@ public final class OciLayout {
     }
     byte[] b;
     try {
-      long actual = Files.size(f);
+      long actual = regularFileSize(f);
       if (actual != d.size()) {
         throw new OciLayoutException(
             f, f + ": blob has " + actual + " bytes, its descriptor gives " + d.size());
       }
-      b = Files.readAllBytes(f);
+      b = readAtMost(f, d.size());
     } catch (NoSuchFileException e) {
       throw missing(d, f, e);
     } catch (OciLayoutException e) {
@@ -322,9 +396,12 @@ public final class OciLayout {
   public InputStream openBlob(Descriptor d) throws OciLayoutException {
     Path f = blobPath(d.digest());
     try {
+      regularFileSize(f); // a FIFO or device is refused before it is opened
       return new VerifyingInputStream(Files.newInputStream(f), d, f);
     } catch (NoSuchFileException e) {
       throw missing(d, f, e);
+    } catch (OciLayoutException e) {
+      throw e;
     } catch (IOException e) {
       throw new OciLayoutException(f, f + ": cannot be read: " + e, e);
     }
@@ -364,25 +441,50 @@ public final class OciLayout {
   }
 
   /**
-   * Starts a write: blobs written through the transaction become visible at once (they are
-   * content-addressed); {@code index.json} changes only at {@link Transaction#commit}. Use with
-   * try-with-resources: closing an uncommitted transaction deletes the blobs it created.
+   * Starts a write, waiting up to {@link #DEFAULT_LOCK_WAIT} for other writers; see {@link
+   * #begin(Duration)}.
    */
   public Transaction begin() throws OciLayoutException {
-    return new Transaction(readIndexBytes());
+    return begin(DEFAULT_LOCK_WAIT);
   }
 
   /**
-   * A write in progress; see {@link OciLayout#begin()}. Not thread-safe except {@link #writeBlob}.
+   * Starts a write: takes the layout's exclusive lock (waiting at most {@code maxWait} for another
+   * writer, in this process or another, to finish), then reads {@code index.json}. Blobs written
+   * through the transaction become visible at once (they are content-addressed); {@code index.json}
+   * changes only at {@link Transaction#commit}. Use with try-with-resources: closing an uncommitted
+   * transaction deletes the blobs it created that nothing reaches, and releases the lock. A thread
+   * must not begin a second transaction on a layout while its first is open (it would wait for
+   * itself until {@code maxWait}).
+   *
+   * @throws OciLayoutException when the lock is not free within {@code maxWait} (naming the lock
+   *     file), or {@code index.json} cannot be read
+   */
+  public Transaction begin(Duration maxWait) throws OciLayoutException {
+    Objects.requireNonNull(maxWait, "maxWait");
+    LayoutLock lock = LayoutLock.acquire(realRoot, maxWait);
+    try {
+      return new Transaction(lock, readIndexBytes());
+    } catch (OciLayoutException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A write in progress, holding the layout's lock until it is committed or closed; see {@link
+   * OciLayout#begin()}. Not thread-safe except {@link #writeBlob}.
    */
   public final class Transaction implements AutoCloseable {
+    private final LayoutLock lock;
     private final byte[] indexAtStart;
     private final ImageIndex index;
     private final Deque<Path> created = new ArrayDeque<>();
     private final List<Digest> toDelete = new ArrayList<>();
     private boolean done;
 
-    private Transaction(byte[] indexAtStart) throws OciLayoutException {
+    private Transaction(LayoutLock lock, byte[] indexAtStart) throws OciLayoutException {
+      this.lock = lock;
       this.indexAtStart = indexAtStart;
       this.index = decodeIndexFile(indexAtStart);
     }
@@ -400,29 +502,23 @@ public final class OciLayout {
     /**
      * Stores {@code content} as a blob (sha256) unless it is already there, and returns its
      * descriptor with the given media type. An existing blob is checked, never replaced.
+     *
+     * @throws OciLayoutException naming the path when {@code blobs} or {@code blobs/sha256} is a
+     *     symbolic link or not a directory, or the blob cannot be written
      */
     public Descriptor writeBlob(String mediaType, byte[] content) throws OciLayoutException {
       Descriptor d = Descriptor.ofContent(mediaType, content);
-      Path f = blobPath(d.digest());
       synchronized (this) {
         if (done) {
           throw new IllegalStateException("transaction already finished");
         }
+        Path dir = blobDirForWriting(d.digest().algorithm(), created);
+        Path f = dir.resolve(d.digest().hex());
         if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
           readBlob(d, Long.MAX_VALUE); // an existing blob must be intact
           return d;
         }
         try {
-          Path dir = f.getParent();
-          Path blobs = dir.getParent();
-          if (!Files.isDirectory(blobs)) {
-            Files.createDirectory(blobs);
-            created.push(blobs);
-          }
-          if (!Files.isDirectory(dir)) {
-            Files.createDirectory(dir);
-            created.push(dir);
-          }
           writeAtomically(f, content);
           created.push(f);
         } catch (IOException e) {
@@ -434,23 +530,31 @@ public final class OciLayout {
 
     /** Whether this transaction created the blob of {@code d}. */
     public synchronized boolean created(Digest d) {
-      return created.contains(blobPath(d));
+      return created.contains(realRoot.resolve(BLOBS_DIR).resolve(d.algorithm()).resolve(d.hex()));
     }
 
-    /** Asks for the blob {@code d} to be deleted after a successful commit. */
-    public synchronized void deleteAfterCommit(Digest d) {
+    /**
+     * Asks for the blob {@code d} to be deleted after a successful commit, unless the committed
+     * {@code index.json} still reaches it.
+     *
+     * @throws OciLayoutException naming the path when the blob's directory is a symbolic link (no
+     *     deletion goes through a link)
+     */
+    public synchronized void deleteAfterCommit(Digest d) throws OciLayoutException {
+      checkBlobDirs(d.algorithm());
       toDelete.add(d);
     }
 
     /**
      * Replaces {@code index.json} with {@code newIndex} (atomically), unless someone changed it
-     * since {@link OciLayout#begin()}; then deletes the blobs given to {@link #deleteAfterCommit}.
+     * since {@link OciLayout#begin()}; then deletes the blobs given to {@link #deleteAfterCommit}
+     * that {@code newIndex} does not reach, and releases the lock.
      */
     public synchronized void commit(ImageIndex newIndex) throws OciLayoutException {
       if (done) {
         throw new IllegalStateException("transaction already finished");
       }
-      Path f = root.resolve(INDEX_FILE);
+      Path f = realRoot.resolve(INDEX_FILE);
       byte[] now = readIndexBytes();
       if (!Arrays.equals(now, indexAtStart)) {
         throw new OciLayoutException(
@@ -469,42 +573,181 @@ public final class OciLayout {
       }
       done = true;
       created.clear();
-      for (Digest d : toDelete) {
-        try {
-          Files.deleteIfExists(blobPath(d));
-        } catch (IOException e) {
-          throw new OciLayoutException(blobPath(d), blobPath(d) + ": cannot delete: " + e, e);
+      try {
+        if (!toDelete.isEmpty()) {
+          Set<Digest> keep = reachable(newIndex);
+          for (Digest d : toDelete) {
+            if (keep != null && !keep.contains(d)) {
+              deleteBlob(d);
+            }
+          }
         }
+      } finally {
+        lock.close();
       }
     }
 
     /**
-     * Finishes the transaction; if it was not committed, deletes every file and directory it
-     * created.
+     * Finishes the transaction and releases the lock; if it was not committed, deletes the files
+     * and empty directories it created, except blobs that {@code index.json} (read again now)
+     * reaches: another writer may have committed a reference to a blob this one created.
      */
     @Override
     public synchronized void close() throws OciLayoutException {
       if (done) {
+        lock.close();
         return;
       }
       done = true;
-      OciLayoutException failure = null;
-      while (!created.isEmpty()) {
-        Path p = created.pop();
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          if (failure == null) {
-            failure =
-                new OciLayoutException(p, p + ": cannot remove after a failed operation: " + e, e);
+      try {
+        Set<Digest> keep = created.isEmpty() ? Set.of() : reachableNow();
+        OciLayoutException failure = null;
+        while (!created.isEmpty()) {
+          Path p = created.pop();
+          try {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+              deleteEmptyDirectory(p);
+            } else if (keep != null && !keep.contains(digestOf(p))) {
+              Files.deleteIfExists(p);
+            }
+          } catch (IOException e) {
+            if (failure == null) {
+              failure =
+                  new OciLayoutException(
+                      p, p + ": cannot remove after a failed operation: " + e, e);
+            }
           }
         }
+        if (failure != null) {
+          throw failure;
+        }
+      } finally {
+        lock.close();
       }
-      if (failure != null) {
-        throw failure;
+    }
+
+    /** What {@code index.json} reaches now, or {@code null} when that cannot be known. */
+    private Set<Digest> reachableNow() {
+      try {
+        return reachable(decodeIndexFile(readIndexBytes()));
+      } catch (OciLayoutException e) {
+        return null; // keep every blob: an orphan is harmless, a lost blob is not
+      }
+    }
+
+    private Digest digestOf(Path blob) {
+      return Digest.parse(blob.getParent().getFileName() + ":" + blob.getFileName());
+    }
+
+    private void deleteEmptyDirectory(Path p) throws IOException {
+      try (var s = Files.list(p)) {
+        if (s.findAny().isPresent()) {
+          return; // another writer's blobs, or ones kept because they are reachable
+        }
+      }
+      try {
+        Files.deleteIfExists(p);
+      } catch (DirectoryNotEmptyException e) {
+        // filled meanwhile: keep it
+      }
+    }
+
+    private void deleteBlob(Digest d) throws OciLayoutException {
+      Path f = checkBlobDirs(d.algorithm()).resolve(d.hex());
+      try {
+        Files.deleteIfExists(f); // a link is removed itself, its target never
+      } catch (IOException e) {
+        throw new OciLayoutException(f, f + ": cannot delete: " + e, e);
       }
     }
   }
+
+  /**
+   * The real directory {@code blobs/<algorithm>} for writing, created if absent (each created
+   * directory is pushed on {@code created}); fails if it, or {@code blobs}, is a symbolic link or
+   * not a directory.
+   */
+  private Path blobDirForWriting(String algorithm, Deque<Path> created) throws OciLayoutException {
+    Path blobs = realRoot.resolve(BLOBS_DIR);
+    Path dir = blobs.resolve(algorithm);
+    for (Path p : List.of(blobs, dir)) {
+      try {
+        Files.createDirectory(p);
+        created.push(p);
+      } catch (FileAlreadyExistsException e) {
+        // checked below
+      } catch (IOException e) {
+        throw new OciLayoutException(p, p + ": cannot create: " + e, e);
+      }
+    }
+    return checkBlobDirs(algorithm);
+  }
+
+  /**
+   * The real directory {@code blobs/<algorithm>}, checked to be a directory inside the layout and
+   * neither it nor {@code blobs} a symbolic link (writes and deletes never go through a link).
+   */
+  private Path checkBlobDirs(String algorithm) throws OciLayoutException {
+    Path blobs = realRoot.resolve(BLOBS_DIR);
+    Path dir = blobs.resolve(algorithm);
+    for (Path p : List.of(blobs, dir)) {
+      if (Files.isSymbolicLink(p)) {
+        throw new OciLayoutException(
+            p,
+            p
+                + ": is "
+                + FileKind.describe(p)
+                + "; refusing to write or delete blobs through a link out of the layout "
+                + realRoot);
+      }
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new OciLayoutException(
+            p, p + ": is " + FileKind.describe(p) + ", not a directory; cannot write blobs");
+      }
+    }
+    return dir;
+  }
+
+  /**
+   * Every digest {@code top} reaches: its entries, and through image indexes and manifests (OCI or
+   * Docker) present in the layout, their children, configs, layers and subjects. Iterative and
+   * bounded; {@code null} when the answer is unknown (a document present but unreadable, or more
+   * than {@value #MAX_REACHABLE} descriptors), so that callers deleting blobs keep them all.
+   */
+  Set<Digest> reachable(ImageIndex top) {
+    Set<Digest> seen = new HashSet<>();
+    Deque<Descriptor> todo = new ArrayDeque<>(top.manifests());
+    while (!todo.isEmpty()) {
+      Descriptor d = todo.pop();
+      if (!seen.add(d.digest())) {
+        continue;
+      }
+      if (seen.size() > MAX_REACHABLE) {
+        return null;
+      }
+      boolean index = MediaTypes.isIndex(d.mediaType());
+      if ((!index && !MediaTypes.isManifest(d.mediaType())) || !exists(d)) {
+        continue;
+      }
+      try {
+        if (index) {
+          todo.addAll(readIndex(d).manifests());
+        } else {
+          ImageManifest m = readManifest(d);
+          todo.add(m.config());
+          todo.addAll(m.layers());
+          if (m.subject() != null) {
+            todo.add(m.subject());
+          }
+        }
+      } catch (OciLayoutException e) {
+        return null;
+      }
+    }
+    return seen;
+  }
+
+  private static final int MAX_REACHABLE = 4_000_000;
 
   /**
    * Writes {@code bytes} to a temporary file beside {@code target}, syncs it, and renames it into

@@ -98,7 +98,11 @@ class OciLayoutTest {
     OciLayout layout = OciLayout.init(dir);
     try (OciLayout.Transaction tx = layout.begin()) {
       Descriptor d = tx.writeBlob("x", "data".getBytes(UTF_8));
-      image(layout, "other"); // a concurrent writer
+      // a concurrent writer that takes no lock (another tool) replaces index.json
+      Files.write(
+          dir.resolve("index.json"),
+          OciJson.encode(
+              tx.index().withManifest(d.withAnnotations(Map.of(Annotations.REF_NAME, "other")))));
       assertThatThrownBy(() -> tx.commit(tx.index().withManifest(d)))
           .isInstanceOf(OciLayoutException.class)
           .hasMessageContaining("was changed by someone else");
