@@ -7,4 +7,6 @@ module dev.soci.oci {
 
   exports dev.soci.oci;
   exports dev.soci.oci.layout;
+  exports dev.soci.oci.internal to
+      dev.soci.core;
 }

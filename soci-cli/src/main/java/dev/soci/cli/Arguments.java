@@ -48,6 +48,16 @@ final class Arguments {
     return number(name, value(name));
   }
 
+  /** The option's value, which must be a whole number above 0 (a usage error otherwise). */
+  long positiveLongValue(String name) {
+    String v = value(name);
+    long n = number(name, v);
+    if (n <= 0) {
+      throw new UsageException("invalid value for option '" + name + "': '" + v + "' must be > 0");
+    }
+    return n;
+  }
+
   /** The option's int value, or null when it is neither given nor defaulted. */
   Integer intValue(String name) {
     String v = value(name);

@@ -60,7 +60,8 @@ final class BuildOptions {
               .asRepeatable(),
           OptionSpec.flag(
               "--force",
-              "Rebuild zTOCs even when the layout holds one for the same layer and span size."),
+              "Rebuild zTOCs even when the layout holds one for the same layer and span size;"
+                  + " with convert, also move REF2 if it already names another image."),
           OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
 
   final Path layout;
@@ -80,7 +81,7 @@ final class BuildOptions {
   BuildOptions(Arguments a) {
     layout = a.path("--layout");
     image = a.value("--image");
-    spanSize = a.longValue("--span-size");
+    spanSize = a.positiveLongValue("--span-size");
     minLayerSize = a.longValue("--min-layer-size");
     platforms = a.values("--platform");
     allPlatforms = a.flag("--all-platforms");
@@ -139,9 +140,6 @@ final class BuildOptions {
   }
 
   SociIndexBuilder builder(ConsoleProgress progress) throws IOException {
-    if (spanSize < 0) {
-      throw new IllegalArgumentException("span size must be >= 0");
-    }
     if (minLayerSize < 0) {
       throw new IllegalArgumentException("min layer size must be >= 0");
     }

@@ -16,7 +16,11 @@ final class ConvertCommand {
               "The original tag keeps pointing at the original image.")
           .options(BuildOptions.OPTIONS)
           .options(
-              OptionSpec.value("--to", "REF2", "The tag to give the converted image.")
+              OptionSpec.value(
+                      "--to",
+                      "REF2",
+                      "The tag to give the converted image (if it names another image: refused"
+                          + " unless --force).")
                   .asRequired());
 
   private ConvertCommand() {}
@@ -28,7 +32,11 @@ final class ConvertCommand {
     OciLayout layout = OciLayout.open(options.layout);
     ConvertResult r;
     try {
-      r = options.builder(progress).convert(layout, options.image, to, options.selection());
+      r =
+          options
+              .builder(progress)
+              .overwriteTag(a.flag("--force"))
+              .convert(layout, options.image, to, options.selection());
     } finally {
       progress.clear();
     }

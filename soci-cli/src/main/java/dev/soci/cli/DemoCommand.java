@@ -43,7 +43,7 @@ final class DemoCommand {
   static int run(Arguments a) throws IOException {
     Path layer = a.path("--layer");
     String file = a.value("--file");
-    long spanSize = a.longValue("--span-size");
+    long spanSize = a.positiveLongValue("--span-size");
     PrintStream out = System.out;
     byte[] blob;
     String label;

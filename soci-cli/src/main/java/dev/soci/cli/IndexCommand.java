@@ -125,7 +125,8 @@ final class IndexCommand {
   static int list(Arguments a) throws IOException {
     String ref = a.value("--ref");
     boolean quiet = a.flag("--quiet");
-    SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(a.path("--layout")));
+    SociIndexCatalog catalog = SociIndexCatalog.scan(openToList(a.path("--layout")));
+    catalog.skipped().forEach(w -> System.err.println("warning: " + w));
     List<Platform> ps = platforms(a.values("--platform"));
     List<IndexEntry> entries;
     if (ref != null) {
@@ -182,7 +183,7 @@ final class IndexCommand {
   static int info(Arguments a) throws IOException {
     Path layout = a.path("--layout");
     Digest d = digest(a.parameter(0));
-    OciLayout l = OciLayout.open(layout);
+    OciLayout l = openToList(layout);
     SociIndexCatalog catalog = SociIndexCatalog.scan(l);
     IndexEntry e = catalog.index(d).orElse(null);
     if (e == null) {
@@ -206,7 +207,7 @@ final class IndexCommand {
       throw new IllegalArgumentException(
           "give either index digests or --ref, not both and not neither");
     }
-    OciLayout l = OciLayout.open(a.path("--layout"));
+    OciLayout l = openToList(a.path("--layout"));
     Set<Digest> targets = new LinkedHashSet<>();
     if (ref != null) {
       for (IndexEntry e : forImage(SociIndexCatalog.scan(l), ref, List.of())) {
@@ -230,5 +231,15 @@ final class IndexCommand {
     System.out.println("deleted " + n + " blob" + (n == 1 ? "" : "s"));
     System.out.flush();
     return 0;
+  }
+
+  /**
+   * Opens a layout to list or clean up: documents are read up to {@link
+   * SociIndexCatalog#MAX_DOCUMENT_SIZE}, so that anything {@code create} or {@code convert} could
+   * write (never more than that) can be listed and removed.
+   */
+  static OciLayout openToList(java.nio.file.Path dir) throws java.io.IOException {
+    return OciLayout.open(
+        dir, dev.soci.oci.OciJson.decoder().maxDocumentSize(SociIndexCatalog.MAX_DOCUMENT_SIZE));
   }
 }

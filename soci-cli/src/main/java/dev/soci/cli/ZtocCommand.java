@@ -6,6 +6,7 @@ import dev.soci.ztoc.FileMetadata;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocInfo;
+import dev.soci.ztoc.ZtocLimits;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,13 +88,10 @@ final class ZtocCommand {
   static int create(Arguments a) throws IOException {
     String layer = a.parameter(0);
     Path output = a.path("--output");
-    long spanSize = a.longValue("--span-size");
+    long spanSize = a.positiveLongValue("--span-size");
     boolean force = a.flag("--force");
     Integer parallelism = a.intValue("--parallelism");
     String compression = a.value("--compression");
-    if (spanSize < 0) {
-      throw new IllegalArgumentException("span size must be >= 0");
-    }
     ZtocBuilder builder =
         ZtocBuilder.withDefaults()
             .spanSize(spanSize)
@@ -125,6 +123,9 @@ final class ZtocCommand {
           DigestOutputStream digesting =
               new DigestOutputStream(new BufferedOutputStream(os, 1 << 16), sha);
           size[0] = ztoc.writeTo(digesting);
+          // never leave a zTOC that `ztoc info` and `get-file` would refuse (the temporary file
+          // is deleted)
+          ZtocLimits.defaults().checkWritable(size[0]);
           digesting.flush();
         });
     String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());

@@ -4,7 +4,6 @@ import dev.soci.core.index.SociIndexCatalog;
 import dev.soci.core.index.SociIndexCatalog.ZtocEntry;
 import dev.soci.core.index.SociIndexException;
 import dev.soci.oci.Digest;
-import dev.soci.oci.layout.OciLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,8 @@ final class ZtocListCommand {
   static int run(Arguments a) throws IOException {
     String imageRef = a.value("--image-ref");
     String ztocDigest = a.value("--ztoc-digest");
-    SociIndexCatalog catalog = SociIndexCatalog.scan(OciLayout.open(a.path("--layout")));
+    SociIndexCatalog catalog = SociIndexCatalog.scan(IndexCommand.openToList(a.path("--layout")));
+    catalog.skipped().forEach(w -> System.err.println("warning: " + w));
     List<ZtocEntry> ztocs =
         imageRef == null
             ? catalog.ztocs()

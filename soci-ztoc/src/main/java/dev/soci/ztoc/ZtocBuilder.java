@@ -81,12 +81,13 @@ public final class ZtocBuilder {
 
   /**
    * Sets the span size: the uncompressed distance between checkpoints (gzip) or the span length
-   * (uncompressed). Must be at least 0 for gzip (0: a checkpoint at every block) and above 0 for
-   * uncompressed layers.
+   * (uncompressed). Must be above 0 (a zTOC whose zinfo says 0 is refused when read).
+   *
+   * @throws IllegalArgumentException if {@code spanSize <= 0}
    */
   public ZtocBuilder spanSize(long spanSize) {
-    if (spanSize < 0) {
-      throw new IllegalArgumentException("span size must be >= 0, got " + spanSize);
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be > 0, got " + spanSize);
     }
     return new ZtocBuilder(
         spanSize, buildToolIdentifier, compression, zone, progress, limits, parallelism);
@@ -270,6 +271,9 @@ public final class ZtocBuilder {
     return CompressionAlgorithm.UNCOMPRESSED;
   }
 
+  /** The window of every checkpoint at uncompressed offset 0 (nothing before it); read-only. */
+  private static final byte[] ZERO_WINDOW = new byte[Checkpoint.WINDOW_SIZE];
+
   private Ztoc buildGzip(
       InputStream source, long knownSize, SpeculativeDecoding speculation, OutputStream tap)
       throws IOException {
@@ -305,9 +309,19 @@ public final class ZtocBuilder {
 
           @Override
           public void onBoundary(BlockBoundary b) throws IOException {
+            // Upstream's rule (zran): a checkpoint at every boundary before the first output byte,
+            // then one per span. Degenerate streams (millions of empty blocks or members before the
+            // tar) would make millions of checkpoints at 0: they share one zero window, and the
+            // build stops as soon as the zTOC outgrows what readers accept, so memory stays within
+            // the window, the buffers and the zTOC being built.
             if (b.out() == 0 || b.out() - last > spanSize) {
-              byte[] window = new byte[Checkpoint.WINDOW_SIZE];
-              b.copyWindow(window, 0);
+              limits.checkWritable(
+                  GzipZinfo.HEADER_SIZE + (checkpoints.size() + 1L) * GzipZinfo.RECORD_SIZE);
+              byte[] window = ZERO_WINDOW;
+              if (b.out() != 0) {
+                window = new byte[Checkpoint.WINDOW_SIZE];
+                b.copyWindow(window, 0);
+              }
               Checkpoint c = new Checkpoint(b.in(), b.out(), b.bits(), window);
               checkpoints.add(c);
               digester.startSpan(c.startCompressedOffset(), b.in());

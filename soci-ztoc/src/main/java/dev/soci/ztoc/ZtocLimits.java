@@ -152,6 +152,26 @@ public record ZtocLimits(
   }
 
   /**
+   * Checks that a zTOC of {@code size} bytes, about to be written, is one that a reader held to
+   * these limits (by default, every reader) accepts: we never write what we cannot read back.
+   *
+   * @param size the zTOC's size, or a lower bound of it while it is being built
+   * @throws ZtocException naming the size, the limit and how to stay under or raise it
+   */
+  public void checkWritable(long size) throws ZtocException {
+    if (size > maxZtocSize) {
+      throw new ZtocException(
+          "the zTOC would be "
+              + size
+              + " bytes or more, over the limit of "
+              + maxZtocSize
+              + " bytes that readers hold zTOCs to (ZtocLimits.maxZtocSize); use a larger span"
+              + " size (fewer checkpoints of 32 KiB each), or raise maxZtocSize with"
+              + " ZtocBuilder.limits(...) and read it with the same limits");
+    }
+  }
+
+  /**
    * The most bytes a tar header chain (the headers in front of one entry's data, PAX and GNU
    * long-name headers included) may span under these limits: four meta headers with payloads of at
    * most {@link #maxPaxRecordSize()} (a global PAX header, a PAX header, a long name and a long

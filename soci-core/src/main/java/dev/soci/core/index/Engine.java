@@ -11,9 +11,11 @@ import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.oci.PrefetchArtifact;
 import dev.soci.oci.SociIndex;
+import dev.soci.oci.internal.ImageGraphWalker;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
+import dev.soci.ztoc.ZtocException;
 import dev.soci.ztoc.ZtocLimits;
 import dev.soci.ztoc.gzip.SpeculativeDecoding;
 import java.io.FilterInputStream;
@@ -25,10 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,29 +108,28 @@ final class Engine {
    */
   List<Platform> platforms(Descriptor target) throws IOException {
     List<Platform> out = new ArrayList<>();
-    collectPlatforms(target, out, new HashSet<>());
+    ImageGraphWalker.withDefaults()
+        .walk(
+            target,
+            d -> store.index(d).manifests(),
+            (d, depth) -> {
+              if (d.platform() != null) {
+                if (!d.platform().os().equals("unknown")
+                    && !d.platform().architecture().equals("unknown")) {
+                  out.add(d.platform());
+                }
+                return false;
+              }
+              if (MediaTypes.isManifest(d.mediaType())) {
+                ImageManifest m = store.manifest(d);
+                if (MediaTypes.isConfig(m.config().mediaType())) {
+                  out.add(configPlatform(m.config()));
+                }
+                return false;
+              }
+              return MediaTypes.isIndex(d.mediaType());
+            });
     return out;
-  }
-
-  private void collectPlatforms(Descriptor d, List<Platform> out, Set<Digest> visiting)
-      throws IOException {
-    if (d.platform() != null) {
-      if (!d.platform().os().equals("unknown") && !d.platform().architecture().equals("unknown")) {
-        out.add(d.platform());
-      }
-      return;
-    }
-    if (MediaTypes.isManifest(d.mediaType())) {
-      ImageManifest m = store.manifest(d);
-      if (MediaTypes.isConfig(m.config().mediaType())) {
-        out.add(configPlatform(m.config()));
-      }
-    } else if (MediaTypes.isIndex(d.mediaType()) && visiting.add(d.digest())) {
-      for (Descriptor child : store.index(d).manifests()) {
-        collectPlatforms(child, out, visiting);
-      }
-      visiting.remove(d.digest());
-    }
   }
 
   /** containerd {@code images.ConfigPlatform}: the config's platform members, normalized. */
@@ -307,7 +306,8 @@ final class Engine {
             ? SociIndex.v1(blobs, manifestDesc, options.buildToolIdentifier())
             : SociIndex.v2(blobs, options.buildToolIdentifier());
     store.write(version.artifactType(), SociIndex.CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
-    Descriptor written = store.write(MediaTypes.OCI_MANIFEST, index.encode());
+    Descriptor written =
+        writeDocument(MediaTypes.OCI_MANIFEST, index.encode(), "the SOCI index for " + where);
     Descriptor desc = written.withArtifactType(version.artifactType());
     return new IndexResult(platform, manifestDesc, desc, index, results);
   }
@@ -466,11 +466,45 @@ final class Engine {
             OutputStream.nullOutputStream()); // read to the end so that the digest is checked
       }
     }
-    Descriptor written = store.write(MediaTypes.SOCI_ZTOC, ztoc.encode());
+    byte[] bytes = ztoc.encode();
+    try {
+      ZtocLimits.defaults().checkWritable(bytes.length);
+    } catch (ZtocException e) {
+      throw new SociIndexException("layer " + p.layer.digest() + ": " + e.getMessage(), e);
+    }
+    Descriptor written = store.write(MediaTypes.SOCI_ZTOC, bytes);
     if (options.readsZtocs()) {
       decoded.put(written.digest(), ztoc);
     }
     return written;
+  }
+
+  /**
+   * Stores a document that readers (ours, upstream's, registries) must be able to read back: no
+   * larger than the store's document limit, nor than what {@link SociIndexCatalog} reads whatever
+   * the limit.
+   */
+  private Descriptor writeDocument(String mediaType, byte[] bytes, String what) throws IOException {
+    checkDocumentSize(bytes.length, store.maxDocumentSize(), what);
+    return store.write(mediaType, bytes);
+  }
+
+  /** Fails unless a document of {@code size} bytes can be read back under {@code limit}. */
+  static void checkDocumentSize(long size, long limit, String what) throws SociIndexException {
+    long max = Math.min(limit, SociIndexCatalog.MAX_DOCUMENT_SIZE);
+    if (size > max) {
+      throw new SociIndexException(
+          what
+              + " would be "
+              + size
+              + " bytes, over the document limit of "
+              + max
+              + " bytes that readers and registries hold manifests and indexes to"
+              + " (OciJson.Decoder.maxDocumentSize, 4 MiB by default, at most "
+              + SociIndexCatalog.MAX_DOCUMENT_SIZE
+              + "); index fewer layers (a larger --min-layer-size), or open the layout with"
+              + " OciLayout.open(dir, OciJson.decoder().maxDocumentSize(n))");
+    }
   }
 
   /** The zTOC of {@code z}: kept from its build, or read back from the store and decoded. */
@@ -675,7 +709,9 @@ final class Engine {
             m.withAnnotation(
                 Annotations.SOCI_INDEX_DIGEST, built.get(idx).descriptor().digest().toString());
       }
-      Descriptor written = store.write(MediaTypes.OCI_MANIFEST, OciJson.encode(m));
+      Descriptor written =
+          writeDocument(
+              MediaTypes.OCI_MANIFEST, OciJson.encode(m), "image manifest " + desc.digest());
       Descriptor updated =
           desc.toBuilder()
               .digest(written.digest())
@@ -714,7 +750,8 @@ final class Engine {
       sociDescs[k] = d;
     }
     ImageIndex result = ociIndex.withManifests(manifests);
-    Descriptor written = store.write(MediaTypes.OCI_INDEX, OciJson.encode(result));
+    Descriptor written =
+        writeDocument(MediaTypes.OCI_INDEX, OciJson.encode(result), "the SOCI-enabled image index");
     List<IndexResult> results = new ArrayList<>();
     for (int k = 0; k < built.size(); k++) {
       IndexResult r = built.get(k);

@@ -89,6 +89,11 @@ final class LayoutStore implements Store {
   }
 
   @Override
+  public long maxDocumentSize() {
+    return layout.decoder().maxDocumentSize();
+  }
+
+  @Override
   public String describe(Descriptor d) {
     return layout.blobPath(d.digest()).toString();
   }

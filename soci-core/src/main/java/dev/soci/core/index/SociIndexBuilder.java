@@ -3,6 +3,7 @@ package dev.soci.core.index;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.ImageIndex;
+import dev.soci.oci.OciJson;
 import dev.soci.oci.SociIndex;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.ztoc.Ztoc;
@@ -79,8 +80,9 @@ public final class SociIndexBuilder {
   private final Extras extras;
 
   /** The options upstream's builder has beyond the basics: force, optimizations, prefetch files. */
-  private record Extras(boolean force, Set<Optimization> optimizations, List<String> prefetch) {
-    static final Extras NONE = new Extras(false, Set.of(), List.of());
+  private record Extras(
+      boolean force, Set<Optimization> optimizations, List<String> prefetch, boolean overwriteTag) {
+    static final Extras NONE = new Extras(false, Set.of(), List.of(), false);
   }
 
   private SociIndexBuilder(
@@ -126,10 +128,10 @@ public final class SociIndexBuilder {
         BuildListener.NONE);
   }
 
-  /** The span size of the zTOCs (at least 0; default 4 MiB). */
+  /** The span size of the zTOCs (above 0; default 4 MiB). */
   public SociIndexBuilder spanSize(long spanSize) {
-    if (spanSize < 0) {
-      throw new IllegalArgumentException("span size must be >= 0");
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be > 0, got " + spanSize);
     }
     return new SociIndexBuilder(
         spanSize, minLayerSize, buildToolIdentifier, zone, parallelism, listener, extras);
@@ -194,14 +196,20 @@ public final class SociIndexBuilder {
    * (upstream's {@code --force}); the result is the same bytes, as builds are deterministic.
    */
   public SociIndexBuilder force(boolean force) {
-    return with(new Extras(force, extras.optimizations(), extras.prefetch()));
+    return with(
+        new Extras(force, extras.optimizations(), extras.prefetch(), extras.overwriteTag()));
   }
 
   /** The optimizations to apply (upstream's {@code --optimizations}; default none). */
   public SociIndexBuilder optimizations(Collection<Optimization> optimizations) {
     Set<Optimization> set = EnumSet.noneOf(Optimization.class);
     set.addAll(optimizations);
-    return with(new Extras(extras.force(), Collections.unmodifiableSet(set), extras.prefetch()));
+    return with(
+        new Extras(
+            extras.force(),
+            Collections.unmodifiableSet(set),
+            extras.prefetch(),
+            extras.overwriteTag()));
   }
 
   /**
@@ -216,7 +224,18 @@ public final class SociIndexBuilder {
     for (String p : paths) {
       Objects.requireNonNull(p, "prefetch path");
     }
-    return with(new Extras(extras.force(), extras.optimizations(), List.copyOf(paths)));
+    return with(
+        new Extras(
+            extras.force(), extras.optimizations(), List.copyOf(paths), extras.overwriteTag()));
+  }
+
+  /**
+   * Whether {@link #convert} may move a tag that already names another image (default {@code
+   * false}: it refuses, as files are not overwritten without being asked; the CLI's {@code --force}
+   * sets it). A tag that already names the very image a conversion produces is never a conflict.
+   */
+  public SociIndexBuilder overwriteTag(boolean overwrite) {
+    return with(new Extras(extras.force(), extras.optimizations(), extras.prefetch(), overwrite));
   }
 
   /** Whether zTOCs are rebuilt even when one exists. */
@@ -282,7 +301,7 @@ public final class SociIndexBuilder {
           entries.add(d);
         }
       }
-      tx.commit(top.withManifests(entries));
+      commit(tx, top.withManifests(entries));
       return new CreateResult(results);
     }
   }
@@ -291,8 +310,11 @@ public final class SociIndexBuilder {
    * Converts the image {@code ref} (a tag or a digest) into a SOCI-enabled image tagged {@code
    * tag}: v2 indexes for the selected platforms (platforms without an indexable layer are left out;
    * none at all is an error), the image manifests re-encoded and annotated, and a new image index
-   * listing both. {@code ref} keeps pointing at the original image; an existing {@code tag} is
-   * moved.
+   * listing both. {@code ref} keeps pointing at the original image. A {@code tag} that already
+   * names another image is moved only with {@link #overwriteTag overwriteTag(true)}.
+   *
+   * @throws SociIndexException if {@code tag} names another image and tags are not overwritten
+   *     (nothing is changed then)
    */
   public ConvertResult convert(
       OciLayout layout, String ref, String tag, PlatformSelection platforms) throws IOException {
@@ -313,6 +335,16 @@ public final class SociIndexBuilder {
       boolean placed = false;
       for (Descriptor e : top.manifests()) {
         if (tag.equals(e.annotation(Annotations.REF_NAME))) {
+          if (!extras.overwriteTag() && !e.digest().equals(tagged.digest())) {
+            throw new SociIndexException(
+                "tag \""
+                    + tag
+                    + "\" already names another image ("
+                    + e.digest()
+                    + ") in "
+                    + layout.root()
+                    + "; choose another tag, or move it with --force (overwriteTag(true))");
+          }
           if (!placed) {
             entries.add(tagged);
             placed = true;
@@ -324,9 +356,19 @@ public final class SociIndexBuilder {
       if (!placed) {
         entries.add(tagged);
       }
-      tx.commit(top.withManifests(entries));
+      commit(tx, top.withManifests(entries));
       return new ConvertResult(c.imageIndex(), tag, c.indexes());
     }
+  }
+
+  /** Commits {@code index}, which must stay readable by every tool (see {@link Engine}). */
+  private static void commit(OciLayout.Transaction tx, ImageIndex index) throws IOException {
+    OciLayout layout = tx.layout();
+    Engine.checkDocumentSize(
+        OciJson.encode(index).length,
+        layout.decoder().maxDocumentSize(),
+        layout.root().resolve(OciLayout.INDEX_FILE).toString());
+    tx.commit(index);
   }
 
   /**

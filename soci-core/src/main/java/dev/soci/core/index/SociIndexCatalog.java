@@ -10,6 +10,7 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.oci.SociIndex;
+import dev.soci.oci.internal.ImageGraphWalker;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutException;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,19 +89,29 @@ public final class SociIndexCatalog {
   public record ZtocEntry(
       Digest digest, long size, Digest layerDigest, String layerMediaType, long spanSize) {}
 
+  /**
+   * The largest SOCI index (and other document) the catalog reads, whatever the layout's own
+   * document limit: so that the tools that clean up ({@code index list}, {@code index rm}, {@code
+   * ztoc list}) work on anything {@link SociIndexBuilder} could write, which never exceeds it.
+   */
+  public static final long MAX_DOCUMENT_SIZE = 64L << 20;
+
   private final OciLayout layout;
   private final List<IndexEntry> indexes;
   private final Map<Digest, Set<String>> manifestRefs;
   private final Map<Digest, Platform> manifestPlatforms;
   private final Map<String, Descriptor> tagged;
+  private final List<String> skipped;
 
   private SociIndexCatalog(
       OciLayout layout,
       List<IndexEntry> indexes,
       Map<Digest, Set<String>> manifestRefs,
       Map<Digest, Platform> manifestPlatforms,
-      Map<String, Descriptor> tagged) {
+      Map<String, Descriptor> tagged,
+      List<String> skipped) {
     this.layout = layout;
+    this.skipped = List.copyOf(skipped);
     this.indexes = indexes;
     this.manifestRefs = manifestRefs;
     this.manifestPlatforms = manifestPlatforms;
@@ -113,7 +125,12 @@ public final class SociIndexCatalog {
     boolean listed;
   }
 
-  /** Walks the layout and reads every SOCI index it holds. */
+  /**
+   * Walks the layout and reads every SOCI index it holds. An entry of {@code index.json} whose
+   * graph is nested deeper than 32 image indexes or reaches more than 1,000,000 descriptors is left
+   * out and reported by {@link #skipped()}, so one hostile image does not make the rest of the
+   * layout unusable.
+   */
   public static SociIndexCatalog scan(OciLayout layout) throws IOException {
     ImageIndex top = layout.index();
     Map<Digest, Found> found = new LinkedHashMap<>();
@@ -121,22 +138,37 @@ public final class SociIndexCatalog {
     Map<Digest, Platform> manifestPlatforms = new LinkedHashMap<>();
     Map<String, Descriptor> tagged = new LinkedHashMap<>();
     Map<Digest, ImageManifest> manifests = new LinkedHashMap<>();
+    List<String> skipped = new ArrayList<>();
     for (Descriptor d : top.manifests()) {
       String tag = d.annotation(Annotations.REF_NAME);
       if (tag != null) {
         tagged.putIfAbsent(tag, d);
       }
-      walk(
-          layout, d, tag, true, found, manifestRefs, manifestPlatforms, manifests, new HashSet<>());
+      try {
+        walk(layout, d, tag, found, manifestRefs, manifestPlatforms, manifests);
+      } catch (ImageGraphWalker.LimitException e) {
+        // Only what reaches the hostile graph is unreadable; the rest of the layout stays usable.
+        skipped.add(
+            "skipped "
+                + (tag == null ? "entry " + d.digest() : "image \"" + tag + "\"")
+                + " of "
+                + layout.root().resolve(OciLayout.INDEX_FILE)
+                + ": "
+                + e.getMessage());
+      }
     }
     List<IndexEntry> entries = new ArrayList<>();
     for (Found f : found.values()) {
       Descriptor d = f.descriptor;
       Path file = layout.blobPath(d.digest());
-      byte[] bytes = layout.readBlob(d, layout.decoder().maxDocumentSize());
+      long limit = Math.max(layout.decoder().maxDocumentSize(), MAX_DOCUMENT_SIZE);
+      byte[] bytes = layout.readBlob(d, limit);
       SociIndex index;
       try {
-        index = SociIndex.decode(bytes, file.toString());
+        index =
+            SociIndex.fromManifest(
+                OciJson.decoder().maxDocumentSize(limit).decodeManifest(bytes, file.toString()),
+                file.toString());
       } catch (InvalidDocumentException e) {
         throw new OciLayoutException(file, e.getMessage(), e);
       }
@@ -171,7 +203,7 @@ public final class SociIndexCatalog {
             .reversed()
             .thenComparing(e -> e.descriptor().digest()));
     return new SociIndexCatalog(
-        layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged);
+        layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged, skipped);
   }
 
   private static Platform configPlatform(OciLayout layout, ImageManifest m) {
@@ -188,7 +220,36 @@ public final class SociIndexCatalog {
     }
   }
 
+  /**
+   * Walks the graph under one entry of {@code index.json}, recording the SOCI indexes and image
+   * manifests it reaches under the entry's tag.
+   */
   private static void walk(
+      OciLayout layout,
+      Descriptor root,
+      String tag,
+      Map<Digest, Found> found,
+      Map<Digest, Set<String>> manifestRefs,
+      Map<Digest, Platform> manifestPlatforms,
+      Map<Digest, ImageManifest> manifests)
+      throws IOException {
+    ImageGraphWalker.withDefaults()
+        .walk(
+            root,
+            d -> layout.readIndex(d).manifests(),
+            (d, depth) -> {
+              if (MediaTypes.isIndex(d.mediaType())) {
+                return layout.exists(d);
+              }
+              if (MediaTypes.isManifest(d.mediaType())) {
+                visitManifest(
+                    layout, d, tag, depth == 0, found, manifestRefs, manifestPlatforms, manifests);
+              }
+              return false;
+            });
+  }
+
+  private static void visitManifest(
       OciLayout layout,
       Descriptor d,
       String tag,
@@ -196,36 +257,22 @@ public final class SociIndexCatalog {
       Map<Digest, Found> found,
       Map<Digest, Set<String>> manifestRefs,
       Map<Digest, Platform> manifestPlatforms,
-      Map<Digest, ImageManifest> manifests,
-      Set<Digest> visiting)
+      Map<Digest, ImageManifest> manifests)
       throws IOException {
-    SociIndex.Version byType = SociIndex.Version.ofArtifactType(d.artifactType());
-    if (MediaTypes.isIndex(d.mediaType())) {
-      if (!layout.exists(d) || !visiting.add(d.digest())) {
-        return;
-      }
-      for (Descriptor child : layout.readIndex(d).manifests()) {
-        walk(
-            layout, child, tag, false, found, manifestRefs, manifestPlatforms, manifests, visiting);
-      }
-      visiting.remove(d.digest());
-      return;
-    }
-    if (!MediaTypes.isManifest(d.mediaType())) {
-      return;
-    }
-    boolean soci = byType != null;
+    boolean soci = SociIndex.Version.ofArtifactType(d.artifactType()) != null;
     if (!soci) {
       if (!layout.exists(d)) {
         return; // a platform that was not pulled
       }
-      ImageManifest m = layout.readManifest(d);
+      ImageManifest m = manifests.get(d.digest());
+      if (m == null) {
+        m = layout.readManifest(d);
+      }
       soci = SociIndex.Version.ofArtifactType(m.config().mediaType()) != null;
       if (!soci) {
+        Set<String> refs = manifestRefs.computeIfAbsent(d.digest(), k -> new LinkedHashSet<>());
         if (tag != null) {
-          manifestRefs.computeIfAbsent(d.digest(), k -> new LinkedHashSet<>()).add(tag);
-        } else {
-          manifestRefs.computeIfAbsent(d.digest(), k -> new LinkedHashSet<>());
+          refs.add(tag);
         }
         if (d.platform() != null) {
           manifestPlatforms.putIfAbsent(d.digest(), d.platform());
@@ -242,6 +289,15 @@ public final class SociIndexCatalog {
     if (tag != null && !topLevel) {
       f.refs.add(tag);
     }
+  }
+
+  /**
+   * The entries of {@code index.json} left out of the scan because the graph under them exceeds the
+   * walk's bounds (nesting depth, number of descriptors): one line each, naming the entry and the
+   * bound. What they reach is not in this catalog.
+   */
+  public List<String> skipped() {
+    return skipped;
   }
 
   /** The layout scanned. */
@@ -308,31 +364,28 @@ public final class SociIndexCatalog {
   public Set<Digest> imageManifests(String ref, List<Platform> platforms) throws IOException {
     Descriptor target = layout.resolve(ref);
     Set<Digest> out = new LinkedHashSet<>();
-    collect(target, platforms, out, new HashSet<>());
+    ImageGraphWalker.withDefaults()
+        .walk(
+            target,
+            d -> layout.readIndex(d).manifests(),
+            (d, depth) -> {
+              if (MediaTypes.isManifest(d.mediaType())) {
+                if (SociIndex.Version.ofArtifactType(d.artifactType()) == null) {
+                  Platform p = d.platform();
+                  boolean wanted =
+                      p == null
+                          || (platforms.isEmpty()
+                              ? !p.os().equals("unknown") && !p.architecture().equals("unknown")
+                              : platforms.stream().anyMatch(q -> q.normalize().matches(p)));
+                  if (wanted) {
+                    out.add(d.digest());
+                  }
+                }
+                return false;
+              }
+              return MediaTypes.isIndex(d.mediaType()) && layout.exists(d);
+            });
     return out;
-  }
-
-  private void collect(
-      Descriptor d, List<Platform> platforms, Set<Digest> out, Set<Digest> visiting)
-      throws IOException {
-    if (MediaTypes.isManifest(d.mediaType())) {
-      if (SociIndex.Version.ofArtifactType(d.artifactType()) != null) {
-        return;
-      }
-      Platform p = d.platform();
-      boolean wanted =
-          p == null
-              || (platforms.isEmpty()
-                  ? !p.os().equals("unknown") && !p.architecture().equals("unknown")
-                  : platforms.stream().anyMatch(q -> q.normalize().matches(p)));
-      if (wanted) {
-        out.add(d.digest());
-      }
-    } else if (MediaTypes.isIndex(d.mediaType()) && layout.exists(d) && visiting.add(d.digest())) {
-      for (Descriptor child : layout.readIndex(d).manifests()) {
-        collect(child, platforms, out, visiting);
-      }
-    }
   }
 
   /** The image manifests {@code index.json} reaches, with the tags they are reached under. */
@@ -391,6 +444,8 @@ public final class SociIndexCatalog {
    * Then the blobs of what was removed that nothing left in the layout reaches are deleted: the
    * index blobs, their zTOCs, prefetch artifacts and {@code {}} configs, and the image indexes and
    * (annotated) image manifests of the removed images. Image configs and layers are never deleted.
+   * When another entry's graph exceeds the walk's bounds, what it reaches is unknown: the indexes
+   * are unlisted but no blob is deleted.
    *
    * @throws SociIndexException if a digest is not a SOCI index of the layout, or a v1 index is only
    *     reached through another image index
@@ -414,7 +469,11 @@ public final class SociIndexCatalog {
           for (Descriptor t : top.manifests()) {
             if (!t.digest().equals(d) && MediaTypes.isIndex(t.mediaType())) {
               Set<Digest> reached = new HashSet<>();
-              reach(layout, t, reached);
+              try {
+                reach(layout, t, reached);
+              } catch (ImageGraphWalker.LimitException past) {
+                continue; // not an image convert made: those are shallow
+              }
               if (reached.contains(d)) {
                 goneImages.add(t.digest());
               }
@@ -444,17 +503,20 @@ public final class SociIndexCatalog {
         }
       }
       Set<Digest> reachable = new HashSet<>();
+      boolean complete = true;
       for (Descriptor m : keptEntries) {
-        reach(layout, m, reachable);
+        try {
+          reach(layout, m, reachable);
+        } catch (ImageGraphWalker.LimitException e) {
+          // What lies past the bound is unknown and may use any blob: unlist, delete nothing.
+          complete = false;
+        }
       }
-      Set<Digest> owned = new LinkedHashSet<>();
-      Set<Digest> visiting = new HashSet<>();
-      for (Descriptor m : removedEntries) {
-        owned(layout, m, owned, visiting);
-      }
+      List<Descriptor> removed = new ArrayList<>(removedEntries);
       for (Digest d : gone) {
-        owned(layout, catalog.index(d).orElseThrow().descriptor(), owned, visiting);
+        removed.add(catalog.index(d).orElseThrow().descriptor());
       }
+      Set<Digest> owned = complete ? owned(layout, removed) : Set.of();
       List<Digest> deleted = new ArrayList<>();
       for (Digest c : owned) {
         if (!reachable.contains(c) && Files.exists(layout.blobPath(c))) {
@@ -468,51 +530,71 @@ public final class SociIndexCatalog {
   }
 
   /**
-   * The blobs a removed entry owns: image indexes and manifests it reaches, and for SOCI indexes
+   * The blobs the removed entries own: image indexes and manifests they reach, and for SOCI indexes
    * their config, zTOCs and prefetch artifacts; not the configs and layers of image manifests.
    */
-  private static void owned(OciLayout layout, Descriptor d, Set<Digest> out, Set<Digest> visiting)
-      throws IOException {
-    if (!visiting.add(d.digest())) {
-      return;
-    }
-    if (MediaTypes.isIndex(d.mediaType())) {
-      out.add(d.digest());
-      if (layout.exists(d)) {
-        for (Descriptor c : layout.readIndex(d).manifests()) {
-          owned(layout, c, out, visiting);
-        }
-      }
-    } else if (MediaTypes.isManifest(d.mediaType())) {
-      out.add(d.digest());
-      if (layout.exists(d)) {
-        ImageManifest m = layout.readManifest(d);
-        if (SociIndex.Version.ofArtifactType(m.config().mediaType()) != null) {
-          out.add(m.config().digest());
-          m.layers().forEach(l -> out.add(l.digest()));
-        }
-      }
-    }
+  private static Set<Digest> owned(OciLayout layout, List<Descriptor> removed) throws IOException {
+    Set<Digest> out = new LinkedHashSet<>();
+    ImageGraphWalker.withDefaults()
+        .walk(
+            removed,
+            d -> layout.readIndex(d).manifests(),
+            (d, depth) -> {
+              if (MediaTypes.isIndex(d.mediaType())) {
+                out.add(d.digest());
+                return layout.exists(d);
+              }
+              if (MediaTypes.isManifest(d.mediaType())) {
+                out.add(d.digest());
+                if (layout.exists(d)) {
+                  ImageManifest m = layout.readManifest(d);
+                  if (SociIndex.Version.ofArtifactType(m.config().mediaType()) != null) {
+                    out.add(m.config().digest());
+                    m.layers().forEach(l -> out.add(l.digest()));
+                  }
+                }
+              }
+              return false;
+            });
+    return out;
   }
 
-  private static void reach(OciLayout layout, Descriptor d, Set<Digest> reachable)
+  /**
+   * Adds to {@code reachable} every digest {@code root} reaches: documents, configs, layers and
+   * subjects (what {@code reachable} already holds is not walked again).
+   *
+   * @throws ImageGraphWalker.LimitException if the graph exceeds the walker's bounds
+   */
+  private static void reach(OciLayout layout, Descriptor root, Set<Digest> reachable)
       throws IOException {
-    if (!reachable.add(d.digest()) || !layout.exists(d)) {
-      return;
-    }
-    if (MediaTypes.isIndex(d.mediaType())) {
-      for (Descriptor c : layout.readIndex(d).manifests()) {
-        reach(layout, c, reachable);
-      }
-    } else if (MediaTypes.isManifest(d.mediaType())) {
-      ImageManifest m = layout.readManifest(d);
-      reachable.add(m.config().digest());
-      for (Descriptor l : m.layers()) {
-        reachable.add(l.digest());
-      }
-      if (m.subject() != null) {
-        reach(layout, m.subject(), reachable);
-      }
-    }
+    Map<Digest, ImageManifest> read = new HashMap<>();
+    ImageGraphWalker.withDefaults()
+        .walk(
+            root,
+            d -> {
+              if (MediaTypes.isIndex(d.mediaType())) {
+                return layout.readIndex(d).manifests();
+              }
+              ImageManifest m = read.remove(d.digest());
+              return m.subject() == null ? List.of() : List.of(m.subject());
+            },
+            (d, depth) -> {
+              if (!reachable.add(d.digest()) || !layout.exists(d)) {
+                return false;
+              }
+              if (MediaTypes.isIndex(d.mediaType())) {
+                return true;
+              }
+              if (MediaTypes.isManifest(d.mediaType())) {
+                ImageManifest m = layout.readManifest(d);
+                reachable.add(m.config().digest());
+                for (Descriptor l : m.layers()) {
+                  reachable.add(l.digest());
+                }
+                read.put(d.digest(), m);
+                return true;
+              }
+              return false;
+            });
   }
 }

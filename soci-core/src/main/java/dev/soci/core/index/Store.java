@@ -58,6 +58,13 @@ interface Store {
    */
   Descriptor existingZtoc(Digest layer, long spanSize) throws IOException;
 
+  /**
+   * The largest document (manifest, index) this store's reader accepts; nothing larger is written.
+   */
+  default long maxDocumentSize() {
+    return dev.soci.oci.OciJson.decoder().maxDocumentSize();
+  }
+
   /** How to name the blob of {@code d} in messages (its file). */
   String describe(Descriptor d);
 }

@@ -8,6 +8,7 @@ import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDocumentException;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
+import dev.soci.oci.internal.ImageGraphWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,8 +30,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -259,7 +262,7 @@ public final class OciLayout {
     Path f = root.resolve(INDEX_FILE);
     if (Digest.isValid(ref)) {
       Digest d = Digest.parse(ref);
-      Descriptor found = findByDigest(index, d, new HashSet<>());
+      Descriptor found = findByDigest(index, d);
       if (found == null) {
         throw new OciLayoutException(f, f + ": no image with digest " + ref + " in the layout");
       }
@@ -288,22 +291,31 @@ public final class OciLayout {
     return matches.get(0);
   }
 
-  private Descriptor findByDigest(ImageIndex index, Digest d, Set<Digest> visited)
-      throws OciLayoutException {
+  private Descriptor findByDigest(ImageIndex index, Digest d) throws OciLayoutException {
     for (Descriptor m : index.manifests()) {
       if (m.digest().equals(d)) {
         return m;
       }
     }
-    for (Descriptor m : index.manifests()) {
-      if (MediaTypes.isIndex(m.mediaType()) && visited.add(m.digest()) && exists(m)) {
-        Descriptor found = findByDigest(readIndex(m), d, visited);
-        if (found != null) {
-          return found;
-        }
-      }
+    Descriptor[] found = new Descriptor[1];
+    try {
+      ImageGraphWalker.withDefaults()
+          .walk(
+              index.manifests(),
+              m -> readIndex(m).manifests(),
+              (m, depth) -> {
+                if (found[0] == null && depth > 0 && m.digest().equals(d)) {
+                  found[0] = m;
+                }
+                return found[0] == null && MediaTypes.isIndex(m.mediaType()) && exists(m);
+              });
+    } catch (OciLayoutException e) {
+      throw e;
+    } catch (IOException e) {
+      Path f = root.resolve(INDEX_FILE);
+      throw new OciLayoutException(f, f + ": " + e.getMessage(), e);
     }
-    return null;
+    return found[0];
   }
 
   /** The tags of {@code index.json}, in order, without repeats. */
@@ -710,39 +722,47 @@ public final class OciLayout {
 
   /**
    * Every digest {@code top} reaches: its entries, and through image indexes and manifests (OCI or
-   * Docker) present in the layout, their children, configs, layers and subjects. Iterative and
-   * bounded; {@code null} when the answer is unknown (a document present but unreadable, or more
-   * than {@value #MAX_REACHABLE} descriptors), so that callers deleting blobs keep them all.
+   * Docker) present in the layout, their children, configs, layers and subjects, through the one
+   * bounded walker of the image graph; {@code null} when the answer is unknown (a document present
+   * but unreadable, image indexes nested deeper than {@value ImageGraphWalker#DEFAULT_MAX_DEPTH},
+   * or more than {@value #MAX_REACHABLE} descriptors), so that callers deleting blobs keep them
+   * all.
    */
   Set<Digest> reachable(ImageIndex top) {
     Set<Digest> seen = new HashSet<>();
-    Deque<Descriptor> todo = new ArrayDeque<>(top.manifests());
-    while (!todo.isEmpty()) {
-      Descriptor d = todo.pop();
-      if (!seen.add(d.digest())) {
-        continue;
-      }
-      if (seen.size() > MAX_REACHABLE) {
-        return null;
-      }
-      boolean index = MediaTypes.isIndex(d.mediaType());
-      if ((!index && !MediaTypes.isManifest(d.mediaType())) || !exists(d)) {
-        continue;
-      }
-      try {
-        if (index) {
-          todo.addAll(readIndex(d).manifests());
-        } else {
-          ImageManifest m = readManifest(d);
-          todo.add(m.config());
-          todo.addAll(m.layers());
-          if (m.subject() != null) {
-            todo.add(m.subject());
-          }
-        }
-      } catch (OciLayoutException e) {
-        return null;
-      }
+    Map<Digest, ImageManifest> read = new HashMap<>();
+    try {
+      ImageGraphWalker.withLimits(ImageGraphWalker.DEFAULT_MAX_DEPTH, MAX_REACHABLE)
+          .walk(
+              top.manifests(),
+              d -> {
+                if (MediaTypes.isIndex(d.mediaType())) {
+                  return readIndex(d).manifests();
+                }
+                ImageManifest m = read.remove(d.digest());
+                List<Descriptor> out = new ArrayList<>();
+                out.add(m.config());
+                out.addAll(m.layers());
+                if (m.subject() != null) {
+                  out.add(m.subject());
+                }
+                return out;
+              },
+              (d, depth) -> {
+                if (!seen.add(d.digest())) {
+                  return false;
+                }
+                boolean index = MediaTypes.isIndex(d.mediaType());
+                if ((!index && !MediaTypes.isManifest(d.mediaType())) || !exists(d)) {
+                  return false;
+                }
+                if (!index) {
+                  read.put(d.digest(), readManifest(d));
+                }
+                return true;
+              });
+    } catch (IOException e) {
+      return null; // unreadable, or past the walk's bounds: unknown
     }
     return seen;
   }

@@ -83,6 +83,10 @@ public final class GzipZinfo implements Zinfo {
               + v2Size
               + " bytes)");
     }
+    if (spanSize <= 0) {
+      throw new MalformedZtocException(
+          "gzip zinfo span size is " + spanSize + "; a span size must be > 0");
+    }
     List<Checkpoint> list = new ArrayList<>(count);
     if (first == 1) {
       list.add(new Checkpoint(V1_FIRST_IN, 0, 0, new byte[Checkpoint.WINDOW_SIZE]));

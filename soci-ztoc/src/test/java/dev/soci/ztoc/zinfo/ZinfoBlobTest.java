@@ -19,7 +19,7 @@ class ZinfoBlobTest {
 
   @Test
   void zeroCheckpointsIsAValidVersion2Blob() throws Exception {
-    byte[] blob = hex("00000000 0000000000000000");
+    byte[] blob = hex("00000000 0000400000000000");
     GzipZinfo z = GzipZinfo.fromBytes(blob);
     assertThat(z.version()).isEqualTo(2);
     assertThat(z.checkpoints()).isEmpty();
@@ -40,6 +40,16 @@ class ZinfoBlobTest {
     assertThat(c0.bits()).isZero();
     assertThat(c0.window()).hasSize(Checkpoint.WINDOW_SIZE).containsOnly(0);
     assertThat(z.toBytes()).isEqualTo(blob);
+  }
+
+  @Test
+  void spanSizeZeroOrNegativeIsRefused() {
+    assertThatThrownBy(() -> GzipZinfo.fromBytes(hex("00000000 0000000000000000")))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessage("gzip zinfo span size is 0; a span size must be > 0");
+    assertThatThrownBy(() -> GzipZinfo.fromBytes(hex("00000000 ffffffffffffffff")))
+        .isInstanceOf(MalformedZtocException.class)
+        .hasMessage("gzip zinfo span size is -1; a span size must be > 0");
   }
 
   @Test
