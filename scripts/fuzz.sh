@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-all="GzipDecoderFuzzer GzipResumeFuzzer CheckpointInflaterFuzzer GzipZinfoFuzzer TarZinfoFuzzer ZtocFuzzer TarTocParserFuzzer ZtocBuilderFuzzer SeekableLayerFuzzer OciJsonFuzzer SpeculativeDecodingFuzzer PrefetchArtifactFuzzer OciLayoutFuzzer"
+all="GzipDecoderFuzzer GzipResumeFuzzer CheckpointInflaterFuzzer GzipZinfoFuzzer TarZinfoFuzzer ZtocFuzzer TarTocParserFuzzer ZtocBuilderFuzzer SeekableLayerFuzzer OciJsonFuzzer SpeculativeDecodingFuzzer PrefetchArtifactFuzzer OciLayoutFuzzer IndexCatalogFuzzer"
 read -r -a targets <<< "${FUZZ_TARGETS:-$all}"
 
 # Build the library and the fuzz targets, and get their class path (reactor classes, not ~/.m2).
