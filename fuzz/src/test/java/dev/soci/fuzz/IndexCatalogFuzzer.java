@@ -46,7 +46,22 @@ class IndexCatalogFuzzer {
 
   static {
     try {
-      ROOT = Files.createTempDirectory("index-catalog-fuzz");
+      // a memory file system where there is one: layouts are written and synced for every input
+      Path shm = Path.of("/dev/shm");
+      ROOT =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "index-catalog-fuzz")
+              : Files.createTempDirectory("index-catalog-fuzz");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      delete(ROOT);
+                    } catch (IOException e) {
+                      // best effort
+                    }
+                  }));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
