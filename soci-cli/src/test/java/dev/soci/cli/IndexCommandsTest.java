@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -409,9 +411,98 @@ class IndexCommandsTest {
             "error: image manifest "
                 + OciLayout.open(dir).blobPath(OciLayout.open(dir).resolve("app").digest())
                 + " (linux/amd64): no ztocs created, all layers either skipped or produced errors\n");
-    assertThat(
-            run("create", "--layout", dir.toString(), "--image", "app", "--span-size", "-1").err())
-        .isEqualTo("error: span size must be >= 0\n");
+    for (String span : List.of("0", "-1")) {
+      Result r = run("create", "--layout", dir.toString(), "--image", "app", "--span-size", span);
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err())
+          .isEqualTo(
+              "error: invalid value for option '--span-size': '"
+                  + span
+                  + "' must be > 0 (see --help)\n");
+    }
+  }
+
+  @Test
+  void spanSizeZeroIsAUsageErrorEverywhere() throws Exception {
+    Path dir = copy();
+    Map<String, String> before = snapshot(dir);
+    for (List<String> args :
+        List.of(
+            List.of("create", "--layout", dir.toString(), "--image", "app", "--span-size", "0"),
+            List.of(
+                "convert",
+                "--layout",
+                dir.toString(),
+                "--image",
+                "app",
+                "--to",
+                "x",
+                "--span-size",
+                "0"),
+            List.of("ztoc", "create", dir.resolve("nope").toString(), "--span-size", "0"),
+            List.of("demo", "--span-size", "0"))) {
+      Result r = run(args.toArray(String[]::new));
+      assertThat(r.code()).as(args.toString()).isEqualTo(2);
+      assertThat(r.err())
+          .as(args.toString())
+          .isEqualTo(
+              "error: invalid value for option '--span-size': '0' must be > 0 (see --help)\n");
+    }
+    assertThat(snapshot(dir)).isEqualTo(before);
+  }
+
+  @Test
+  void convertMovesATagNamingAnotherImageOnlyWithForce() throws Exception {
+    Path dir = copy();
+    sh(tmp, "umoci", "new", "--image", dir + ":other");
+    OciLayout layout = OciLayout.open(dir);
+    String other = layout.resolve("other").digest().toString();
+    Map<String, String> before = snapshot(dir);
+    List<String> convert =
+        List.of(
+            "convert",
+            "--layout",
+            dir.toString(),
+            "--image",
+            "app",
+            "--to",
+            "other",
+            "--min-layer-size",
+            "0",
+            "-q");
+    Result refused = run(convert.toArray(String[]::new));
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err())
+        .startsWith("error: tag \"other\" already names another image (" + other + ")")
+        .contains("--force")
+        .satisfies(e -> assertThat(e.strip()).doesNotContain("\n"));
+    assertThat(snapshot(dir)).isEqualTo(before);
+
+    List<String> forced = new ArrayList<>(convert);
+    forced.add("--force");
+    Result moved = run(forced.toArray(String[]::new));
+    assertThat(moved.code()).as(moved.err()).isZero();
+    String converted = layout.resolve("other").digest().toString();
+    assertThat(moved.outText()).isEqualTo(converted + "\n");
+    assertThat(converted).isNotEqualTo(other);
+    // converting again to the tag that already names the result is not a conflict
+    Result again = run(convert.toArray(String[]::new));
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.outText()).isEqualTo(converted + "\n");
+  }
+
+  static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        out.put(
+            root.relativize(p).toString(),
+            Files.isRegularFile(p)
+                ? dev.soci.oci.Digest.sha256(Files.readAllBytes(p)).toString()
+                : "dir");
+      }
+    }
+    return out;
   }
 
   @Test
