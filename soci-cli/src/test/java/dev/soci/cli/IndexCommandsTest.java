@@ -491,6 +491,65 @@ class IndexCommandsTest {
     assertThat(again.outText()).isEqualTo(converted + "\n");
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aDeepChainIsSkippedWithAWarningAndBigIndexesCanBeListedAndRemoved() throws Exception {
+    Path dir = copy();
+    OciLayout layout = OciLayout.open(dir);
+    Descriptor app = layout.resolve("app");
+    Descriptor inner = Descriptor.of(app.mediaType(), app.digest(), app.size());
+    for (int i = 0; i < 40; i++) {
+      byte[] doc =
+          OciJson.encode(
+              dev.soci.oci.ImageIndex.of(dev.soci.oci.MediaTypes.OCI_INDEX, List.of(inner)));
+      inner = Descriptor.ofContent(dev.soci.oci.MediaTypes.OCI_INDEX, doc);
+      Files.write(layout.blobPath(inner.digest()), doc);
+    }
+    // a v1 SOCI index of 25,000 zTOCs, over the default 4 MiB document limit
+    List<Descriptor> ztocs = new ArrayList<>();
+    for (int i = 0; i < 25_000; i++) {
+      ztocs.add(
+          Descriptor.ofContent(
+                  dev.soci.oci.MediaTypes.SOCI_ZTOC, ("z" + i).getBytes(StandardCharsets.UTF_8))
+              .withAnnotations(Map.of(Annotations.SOCI_SPAN_SIZE, "4194304")));
+    }
+    byte[] big =
+        dev.soci.oci.SociIndex.v1(
+                ztocs, Descriptor.of(app.mediaType(), app.digest(), app.size()), "test")
+            .encode();
+    assertThat((long) big.length).isGreaterThan(OciJson.decoder().maxDocumentSize());
+    Descriptor bigIndex;
+    try (OciLayout.Transaction tx = layout.begin()) {
+      tx.writeBlob(
+          dev.soci.oci.MediaTypes.SOCI_INDEX_V1,
+          dev.soci.oci.SociIndex.CONFIG_CONTENT.getBytes(StandardCharsets.UTF_8));
+      bigIndex =
+          tx.writeBlob(dev.soci.oci.MediaTypes.OCI_MANIFEST, big)
+              .withArtifactType(dev.soci.oci.MediaTypes.SOCI_INDEX_V1);
+      tx.commit(
+          tx.index()
+              .withManifest(inner.withAnnotations(Map.of(Annotations.REF_NAME, "deep")))
+              .withManifest(bigIndex));
+    }
+
+    Result created =
+        run("create", "--layout", dir.toString(), "--image", "app", "--min-layer-size", "0", "-q");
+    assertThat(created.code()).as(created.err()).isZero();
+    Result list = run("index", "list", "--layout", dir.toString(), "-q");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.outText()).contains(bigIndex.digest().toString());
+    assertThat(list.err())
+        .startsWith("warning: skipped image \"deep\" of ")
+        .contains("image indexes nested deeper than 32 levels");
+    Result ztocList = run("ztoc", "list", "--layout", dir.toString(), "-q");
+    assertThat(ztocList.code()).as(ztocList.err()).isZero();
+    assertThat(ztocList.outText().lines().count()).isGreaterThanOrEqualTo(25_000);
+    Result rm = run("index", "rm", "--layout", dir.toString(), bigIndex.digest().toString());
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(OciLayout.open(dir).index().manifests())
+        .noneMatch(m -> m.digest().equals(bigIndex.digest()));
+  }
+
   static Map<String, String> snapshot(Path root) throws IOException {
     Map<String, String> out = new java.util.TreeMap<>();
     try (var s = Files.walk(root)) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("low-memory")
 class DegenerateGzipTest {
   @TempDir Path tmp;
+
+  @BeforeAll
+  static void runsInASmallHeap() {
+    assertThat(Runtime.getRuntime().maxMemory())
+        .as("run in the low-memory surefire execution (-Xmx64m)")
+        .isLessThanOrEqualTo(96L << 20);
+  }
 
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
