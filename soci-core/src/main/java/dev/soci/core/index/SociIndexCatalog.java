@@ -206,6 +206,24 @@ public final class SociIndexCatalog {
         layout, List.copyOf(entries), manifestRefs, manifestPlatforms, tagged, skipped);
   }
 
+  /**
+   * A manifest of the layout read up to {@link #MAX_DOCUMENT_SIZE} whatever the layout's limit:
+   * SOCI indexes that {@link SociIndexBuilder} wrote under a raised limit are manifests too.
+   */
+  private static ImageManifest readManifest(OciLayout layout, Descriptor d) throws IOException {
+    long limit = Math.max(layout.decoder().maxDocumentSize(), MAX_DOCUMENT_SIZE);
+    if (d.size() <= layout.decoder().maxDocumentSize()) {
+      return layout.readManifest(d);
+    }
+    Path file = layout.blobPath(d.digest());
+    byte[] bytes = layout.readBlob(d, limit);
+    try {
+      return OciJson.decoder().maxDocumentSize(limit).decodeManifest(bytes, file.toString());
+    } catch (InvalidDocumentException e) {
+      throw new OciLayoutException(file, e.getMessage(), e);
+    }
+  }
+
   private static Platform configPlatform(OciLayout layout, ImageManifest m) {
     if (!MediaTypes.isConfig(m.config().mediaType()) || !layout.exists(m.config())) {
       return null;
@@ -266,7 +284,7 @@ public final class SociIndexCatalog {
       }
       ImageManifest m = manifests.get(d.digest());
       if (m == null) {
-        m = layout.readManifest(d);
+        m = readManifest(layout, d);
       }
       soci = SociIndex.Version.ofArtifactType(m.config().mediaType()) != null;
       if (!soci) {
@@ -547,7 +565,7 @@ public final class SociIndexCatalog {
               if (MediaTypes.isManifest(d.mediaType())) {
                 out.add(d.digest());
                 if (layout.exists(d)) {
-                  ImageManifest m = layout.readManifest(d);
+                  ImageManifest m = readManifest(layout, d);
                   if (SociIndex.Version.ofArtifactType(m.config().mediaType()) != null) {
                     out.add(m.config().digest());
                     m.layers().forEach(l -> out.add(l.digest()));
@@ -586,7 +604,7 @@ public final class SociIndexCatalog {
                 return true;
               }
               if (MediaTypes.isManifest(d.mediaType())) {
-                ImageManifest m = layout.readManifest(d);
+                ImageManifest m = readManifest(layout, d);
                 reachable.add(m.config().digest());
                 for (Descriptor l : m.layers()) {
                   reachable.add(l.digest());
