@@ -315,8 +315,21 @@ public final class ZtocBuilder {
             // build stops as soon as the zTOC outgrows what readers accept, so memory stays within
             // the window, the buffers and the zTOC being built.
             if (b.out() == 0 || b.out() - last > spanSize) {
-              limits.checkWritable(
-                  GzipZinfo.HEADER_SIZE + (checkpoints.size() + 1L) * GzipZinfo.RECORD_SIZE);
+              long atLeast =
+                  GzipZinfo.HEADER_SIZE + (checkpoints.size() + 1L) * GzipZinfo.RECORD_SIZE;
+              if (b.out() == 0 && atLeast > limits.maxZtocSize()) {
+                throw new ZtocException(
+                    "the gzip stream has more than "
+                        + checkpoints.size()
+                        + " deflate blocks or members before its first output byte (at compressed"
+                        + " offset "
+                        + b.in()
+                        + "); upstream's rule puts a 32 KiB checkpoint at each, so the zTOC would"
+                        + " be over the limit of "
+                        + limits.maxZtocSize()
+                        + " bytes that readers hold zTOCs to (ZtocLimits.maxZtocSize)");
+              }
+              limits.checkWritable(atLeast);
               byte[] window = ZERO_WINDOW;
               if (b.out() != 0) {
                 window = new byte[Checkpoint.WINDOW_SIZE];

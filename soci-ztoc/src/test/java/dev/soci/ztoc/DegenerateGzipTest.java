@@ -150,6 +150,10 @@ class DegenerateGzipTest {
     assertThat(Files.size(layer)).isGreaterThan(2_400_000);
     assertThatThrownBy(() -> ZtocBuilder.withDefaults().parallelism(1).build(layer))
         .isExactlyInstanceOf(ZtocException.class)
+        .hasMessageStartingWith(
+            "the gzip stream has more than "
+                + (ZtocLimits.DEFAULT_MAX_ZTOC_SIZE - GzipZinfo.HEADER_SIZE) / GzipZinfo.RECORD_SIZE
+                + " deflate blocks or members before its first output byte")
         .hasMessageContaining("over the limit of " + ZtocLimits.DEFAULT_MAX_ZTOC_SIZE + " bytes")
         .hasMessageContaining("ZtocLimits.maxZtocSize");
   }
@@ -160,6 +164,7 @@ class DegenerateGzipTest {
     Path layer = emptyMembersThenTar(1_000_000, tar());
     assertThatThrownBy(() -> ZtocBuilder.withDefaults().parallelism(1).build(layer))
         .isExactlyInstanceOf(ZtocException.class)
+        .hasMessageContaining("deflate blocks or members before its first output byte")
         .hasMessageContaining("ZtocLimits.maxZtocSize");
   }
 
@@ -180,13 +185,27 @@ class DegenerateGzipTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aLimitBelowTheZtocBeingBuiltFailsAsSoonAsItIsPassed() {
+  void aZtocOverTheLimitFailsAsSoonAsItIsPassed() throws IOException {
+    byte[] data = new byte[4 << 20];
+    new java.util.Random(5).nextBytes(data);
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
+      TarArchiveEntry e = new TarArchiveEntry("random.bin");
+      e.setSize(data.length);
+      t.putArchiveEntry(e);
+      t.write(data);
+      t.closeArchiveEntry();
+    }
+    Path layer = tmp.resolve("random.tar.gz");
+    Files.write(layer, emptyBlocksThenTarBytes(tar.toByteArray()));
     assertThatThrownBy(
             () ->
                 ZtocBuilder.withDefaults()
+                    .spanSize(1024)
                     .limits(ZtocLimits.defaults().withMaxZtocSize(1 << 20))
-                    .build(emptyBlocksThenTar(10_000, tar())))
+                    .build(layer))
         .isExactlyInstanceOf(ZtocException.class)
+        .hasMessageStartingWith("the zTOC would be ")
         .hasMessageContaining("over the limit of 1048576 bytes")
         .hasMessageContaining("larger span size");
   }
