@@ -2,6 +2,8 @@
  * The OCI image and SOCI index data model, its Go-canonical JSON form, and OCI image layouts
  * (directories as {@code skopeo} and {@code umoci} write them).
  */
+// "module": dev.soci.core, the target of the qualified export, is compiled after this module.
+@SuppressWarnings("module")
 module dev.soci.oci {
   requires com.fasterxml.jackson.core;
 
