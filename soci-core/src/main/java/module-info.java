@@ -6,4 +6,5 @@ module dev.soci.core {
   exports dev.soci.core;
   exports dev.soci.core.index;
   exports dev.soci.core.extract;
+  exports dev.soci.core.image;
 }

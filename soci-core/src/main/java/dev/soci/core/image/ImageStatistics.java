@@ -1,0 +1,33 @@
+package dev.soci.core.image;
+
+import java.time.Duration;
+
+/**
+ * What a {@link SociImage} has fetched from its {@link ContentSource} since it was opened.
+ *
+ * @param bytesFetched every byte fetched: documents (manifests, the SOCI index, zTOCs) and layer
+ *     data
+ * @param requests every fetch: one per document, per layer range read and per whole layer
+ * @param layerBytesFetched the bytes of layer blobs fetched (ranges and whole layers)
+ * @param layerRequests the range reads and whole-layer fetches of layer blobs
+ * @param spansFetched spans of zTOC-indexed layers fetched and inflated
+ * @param spansFromCache spans served from a span cache without a fetch (0 while {@link
+ *     dev.soci.core.SeekableLayer} has no cache)
+ * @param imageLayerBytes the compressed size of all the image's layers, for {@link #layerShare()}
+ * @param elapsed the time since the image was opened
+ */
+public record ImageStatistics(
+    long bytesFetched,
+    long requests,
+    long layerBytesFetched,
+    long layerRequests,
+    long spansFetched,
+    long spansFromCache,
+    long imageLayerBytes,
+    Duration elapsed) {
+
+  /** The layer bytes fetched as a share of the image's layer bytes, from 0 to 1 (0 for none). */
+  public double layerShare() {
+    return imageLayerBytes == 0 ? 0 : (double) layerBytesFetched / imageLayerBytes;
+  }
+}
