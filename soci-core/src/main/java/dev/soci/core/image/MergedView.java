@@ -80,8 +80,8 @@ final class MergedView {
         }
         return new Found(new Node(path, e, i), -1);
       }
-      if (implicitAt < 0 && t.isImplicitDir(path)) {
-        implicitAt = i; // look further down for the directory's own entry
+      if (t.isImplicitDir(path)) {
+        implicitAt = i; // the lowest layer that made it; look further down for its own entry
       }
       if (t.hidesBelow(path)) {
         if (implicitAt < 0) {
