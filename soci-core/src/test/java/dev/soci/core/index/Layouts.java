@@ -31,11 +31,11 @@ import java.util.stream.Stream;
  * Real image layouts made by {@code umoci} and {@code skopeo} (Debian packages that {@code
  * scripts/setup.sh} installs). A missing tool fails the test: CI always has them.
  */
-final class Layouts {
+public final class Layouts {
   private Layouts() {}
 
   /** Runs a command, failing with its output if it does not exit 0; returns its stdout. */
-  static String run(Path cwd, String... cmd) throws IOException, InterruptedException {
+  public static String run(Path cwd, String... cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
     pb.environment().put("TZ", "UTC");
     Process p;
@@ -60,7 +60,22 @@ final class Layouts {
     return text;
   }
 
-  static byte[] random(int size, long seed) {
+  /** Copies the directory tree {@code from} to {@code to} (created), keeping file times. */
+  public static Path copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return to;
+  }
+
+  public static byte[] random(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
