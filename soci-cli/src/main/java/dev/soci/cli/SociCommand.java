@@ -16,7 +16,8 @@ public final class SociCommand {
           DemoCommand.SPEC,
           CreateCommand.SPEC,
           ConvertCommand.SPEC,
-          IndexCommand.SPEC);
+          IndexCommand.SPEC,
+          CatCommand.SPEC);
 
   private SociCommand() {}
 
