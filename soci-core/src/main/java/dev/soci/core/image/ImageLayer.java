@@ -145,7 +145,10 @@ final class ImageLayer implements Closeable {
         Ztoc built = builder.build(new java.io.ByteArrayInputStream(bytes));
         return SeekableLayer.open(new ByteArrayBlobSource(bytes), built, options.layerOptions());
       }
-      Path file = Files.createTempFile("soci-layer-", ".blob");
+      Path file =
+          options.tempDirectory() == null
+              ? Files.createTempFile("soci-layer-", ".blob")
+              : Files.createTempFile(options.tempDirectory(), "soci-layer-", ".blob");
       spool = file;
       try (InputStream in = counters.counting(source.streamBlob(descriptor));
           OutputStream out = Files.newOutputStream(file)) {

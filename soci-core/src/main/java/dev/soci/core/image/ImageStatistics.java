@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param bytesFetched every byte fetched: documents (manifests, the SOCI index, zTOCs) and layer
  *     data
- * @param requests every fetch: one per document, per layer range read and per whole layer
+ * @param requests every request to the source: one per reference resolved, per referrers listing,
+ *     per document, per layer range read and per whole layer
  * @param layerBytesFetched the bytes of layer blobs fetched (ranges and whole layers)
  * @param layerRequests the range reads and whole-layer fetches of layer blobs
  * @param spansFetched spans of zTOC-indexed layers fetched and inflated

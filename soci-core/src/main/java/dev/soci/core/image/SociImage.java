@@ -114,6 +114,8 @@ public final class SociImage implements Closeable {
    *     #DEFAULT_MAX_DOCUMENT_SIZE}
    * @param maxInMemoryLayerSize layers fetched whole up to this size stay in memory, larger ones go
    *     to a temporary file; default {@value #DEFAULT_MAX_IN_MEMORY_LAYER_SIZE}
+   * @param tempDirectory where those temporary files go ({@code null}, the default: the system's
+   *     temporary directory); each is deleted when the image is closed
    */
   public record Options(
       Platform platform,
@@ -122,7 +124,8 @@ public final class SociImage implements Closeable {
       boolean discoverV1,
       SeekableLayer.Options layerOptions,
       long maxDocumentSize,
-      long maxInMemoryLayerSize) {
+      long maxInMemoryLayerSize,
+      java.nio.file.Path tempDirectory) {
     private static final Options DEFAULTS =
         new Options(
             null,
@@ -131,7 +134,8 @@ public final class SociImage implements Closeable {
             true,
             SeekableLayer.Options.defaults(),
             DEFAULT_MAX_DOCUMENT_SIZE,
-            DEFAULT_MAX_IN_MEMORY_LAYER_SIZE);
+            DEFAULT_MAX_IN_MEMORY_LAYER_SIZE,
+            null);
 
     /** Checks the values. */
     public Options {
@@ -158,7 +162,8 @@ public final class SociImage implements Closeable {
           discoverV1,
           layerOptions,
           maxDocumentSize,
-          maxInMemoryLayerSize);
+          maxInMemoryLayerSize,
+          tempDirectory);
     }
 
     /** A copy that uses the SOCI index {@code digest} ({@code null}: discover it). */
@@ -170,13 +175,21 @@ public final class SociImage implements Closeable {
           discoverV1,
           layerOptions,
           maxDocumentSize,
-          maxInMemoryLayerSize);
+          maxInMemoryLayerSize,
+          tempDirectory);
     }
 
     /** A copy that looks for v2 and v1 indexes as told. */
     public Options withDiscovery(boolean v2, boolean v1) {
       return new Options(
-          platform, indexDigest, v2, v1, layerOptions, maxDocumentSize, maxInMemoryLayerSize);
+          platform,
+          indexDigest,
+          v2,
+          v1,
+          layerOptions,
+          maxDocumentSize,
+          maxInMemoryLayerSize,
+          tempDirectory);
     }
 
     /** A copy with other layer options. */
@@ -188,13 +201,34 @@ public final class SociImage implements Closeable {
           discoverV1,
           options,
           maxDocumentSize,
-          maxInMemoryLayerSize);
+          maxInMemoryLayerSize,
+          tempDirectory);
     }
 
     /** A copy with another in-memory bound for layers read whole. */
     public Options withMaxInMemoryLayerSize(long bytes) {
       return new Options(
-          platform, indexDigest, discoverV2, discoverV1, layerOptions, maxDocumentSize, bytes);
+          platform,
+          indexDigest,
+          discoverV2,
+          discoverV1,
+          layerOptions,
+          maxDocumentSize,
+          bytes,
+          tempDirectory);
+    }
+
+    /** A copy whose temporary files go to {@code dir} ({@code null}: the system's). */
+    public Options withTempDirectory(java.nio.file.Path dir) {
+      return new Options(
+          platform,
+          indexDigest,
+          discoverV2,
+          discoverV1,
+          layerOptions,
+          maxDocumentSize,
+          maxInMemoryLayerSize,
+          dir);
     }
   }
 
@@ -504,6 +538,7 @@ public final class SociImage implements Closeable {
 
     void chooseManifest() throws IOException {
       Descriptor target = source.resolve(reference);
+      counters.document(0);
       if (MediaTypes.isIndex(target.mediaType())) {
         parent = decodeIndex(target);
         Platform want = options.platform() != null ? options.platform() : Platform.host();
@@ -622,11 +657,14 @@ public final class SociImage implements Closeable {
         }
       }
       if (options.discoverV1()) {
-        for (Descriptor r : source.referrers(m, MediaTypes.SOCI_INDEX_V1)) {
+        List<Descriptor> referrers = source.referrers(m, MediaTypes.SOCI_INDEX_V1);
+        counters.document(0);
+        for (Descriptor r : referrers) {
           return load(r, Discovery.REFERRERS);
         }
         Descriptor tagged;
         try {
+          counters.document(0);
           tagged = source.resolve(m.algorithm() + "-" + m.hex());
         } catch (ContentNotFoundException e) {
           tagged = null;
@@ -652,6 +690,7 @@ public final class SociImage implements Closeable {
         }
       }
       try {
+        counters.document(0);
         return source.resolve(d.toString());
       } catch (ContentNotFoundException e) {
         throw new SociImageException(

@@ -210,6 +210,23 @@ class SociImageTest {
   }
 
   @Test
+  void layersReadWholeGoToTemporaryFilesAboveTheMemoryBoundAndAreDeletedOnClose() throws Exception {
+    Path spool = java.nio.file.Files.createDirectories(tmp.resolve("spool"));
+    SociImage.Options options =
+        SociImage.Options.defaults().withMaxInMemoryLayerSize(1000).withTempDirectory(spool);
+    try (OciLayoutSource source = OciLayoutSource.open(plain);
+        SociImage image = SociImage.open(source, ThreeLayerImage.TAG, options)) {
+      assertThat(image.readAllBytes("usr/lib/big.bin")).isEqualTo(ThreeLayerImage.BIG1);
+      try (var s = java.nio.file.Files.list(spool)) {
+        assertThat(s.count()).isEqualTo(2); // layers 1 and 3; layer 2 is under 1000 bytes
+      }
+    }
+    try (var s = java.nio.file.Files.list(spool)) {
+      assertThat(s.count()).isZero();
+    }
+  }
+
+  @Test
   void aSmallFileFetchesOnlyItsSpansAndTheSmallLayer() throws Exception {
     try (OciLayoutSource source = OciLayoutSource.open(v2);
         SociImage image = SociImage.open(source, "t-soci")) {
