@@ -247,6 +247,60 @@ class SociImageTest {
   }
 
   @Test
+  void concurrentReadersLoadEachLayerOnce() throws Exception {
+    Map<Digest, java.util.concurrent.atomic.AtomicInteger> opened =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    ContentSource counting =
+        new ForwardingSource(OciLayoutSource.open(v2)) {
+          @Override
+          public BlobSource openBlob(Descriptor d) throws IOException {
+            opened
+                .computeIfAbsent(d.digest(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
+            return super.openBlob(d);
+          }
+
+          @Override
+          public InputStream streamBlob(Descriptor d) throws IOException {
+            opened
+                .computeIfAbsent(d.digest(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
+            return super.streamBlob(d);
+          }
+        };
+    try (SociImage image = SociImage.open(counting, "t-soci")) {
+      List<String> paths = List.of("etc/passwd", "bin/ls", "usr/share/doc-link.txt", "escape");
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+          String p = paths.get(i % paths.size());
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return p + "=" + text(image, p);
+                  }));
+        }
+        start.countDown();
+        for (var f : results) {
+          String r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(r.substring(r.indexOf('=') + 1))
+              .isIn("root:x:0:0:top\n", "ls from layer 1\n", "documentation\n");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      // layer 1 opened for ranges once, layer 2 (no zTOC) fetched whole once, layer 3 untouched
+      assertThat(opened).hasSize(2);
+      assertThat(opened.get(image.layers().get(0).descriptor().digest())).hasValue(1);
+      assertThat(opened.get(image.layers().get(1).descriptor().digest())).hasValue(1);
+    }
+  }
+
+  @Test
   void corruptZtocBlobFailsNamingIt() throws Exception {
     Path dir = Layouts.copyTree(v2, tmp.resolve("l"));
     Digest ztoc;
