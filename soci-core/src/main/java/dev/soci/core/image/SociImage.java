@@ -340,7 +340,10 @@ public final class SociImage implements Closeable {
     return manifest;
   }
 
-  /** The platform of the manifest read (from its descriptor or its config), or {@code null}. */
+  /**
+   * The platform of the manifest read: from its descriptor in the image index, or, for a
+   * single-manifest image opened for an explicit platform, from its config; else {@code null}.
+   */
   public Platform platform() {
     return platform;
   }
@@ -584,11 +587,10 @@ public final class SociImage implements Closeable {
         throw new SociImageException(
             reference + " (" + manifestDescriptor.digest() + ") is a SOCI index, not an image");
       }
-      if (platform == null) {
+      if (platform == null && options.platform() != null) {
+        // Only asked for when it must be checked: one request less before the first file.
         platform = configPlatform();
-        if (options.platform() != null
-            && platform != null
-            && !options.platform().matches(platform)) {
+        if (platform != null && !options.platform().matches(platform)) {
           throw new SociImageException(
               reference
                   + ": the image is for "
