@@ -98,7 +98,7 @@ final class MergedView {
    *
    * @param followLast whether a symbolic link in the last component is followed ({@code stat}) or
    *     returned ({@code lstat}); links in the other components always are
-   * @return the node; a hard link is returned as itself (see {@link #data})
+   * @return the node; a hard link is returned as itself (see {@link #hardLinkTarget})
    * @throws NoSuchFileException if a component does not exist (saying when a whiteout deleted it)
    * @throws NotDirectoryException if a component other than the last is not a directory
    * @throws FileSystemException if more than {@value #MAX_SYMLINK_HOPS} symbolic links are met
