@@ -2,9 +2,11 @@
 module dev.soci.core {
   requires transitive dev.soci.ztoc;
   requires transitive dev.soci.oci;
+  requires java.net.http;
 
   exports dev.soci.core;
   exports dev.soci.core.index;
   exports dev.soci.core.extract;
   exports dev.soci.core.image;
+  exports dev.soci.core.registry;
 }

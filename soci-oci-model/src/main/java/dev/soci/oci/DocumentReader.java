@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -463,6 +465,65 @@ final class DocumentReader {
     Map<String, String> annotations = (Map<String, String>) f[5];
     return new ImageIndex(
         version, mediaType, (String) f[2], manifests, (Descriptor) f[4], annotations);
+  }
+
+  /**
+   * Any JSON value as plain Java objects: objects as unmodifiable insertion-ordered {@code
+   * Map<String, Object>} (members whose value is {@code null} left out, the last duplicate wins),
+   * arrays as unmodifiable {@code List<Object>} ({@code null} elements kept), strings, {@code Long}
+   * integers (out of the int64 range fails), {@code Double} for other numbers, {@code Boolean} and
+   * {@code null}.
+   */
+  Object value(String path) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        members(
+            path,
+            name -> {
+              String key = GoUtf8.replaceLoneSurrogates(name);
+              Object v = value(child(path, key));
+              if (v == null) {
+                map.remove(key);
+              } else {
+                map.put(key, v);
+              }
+              return true;
+            });
+        return Collections.unmodifiableMap(map);
+      }
+      case START_ARRAY -> {
+        if (p.getParsingContext().getNestingDepth() > maxDepth) {
+          throw new InvalidDocumentException(
+              doc, path, "JSON nested deeper than " + maxDepth + " levels");
+        }
+        List<Object> list = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          list.add(value(path + "[" + list.size() + "]"));
+        }
+        return Collections.unmodifiableList(list);
+      }
+      case VALUE_STRING -> {
+        return string(path);
+      }
+      case VALUE_NUMBER_INT -> {
+        return int64(path);
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return p.getDoubleValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw malformed("unexpected " + describe(t));
+    }
   }
 
   /** The {@code imageLayoutVersion} member of an {@code oci-layout} file. */

@@ -319,6 +319,28 @@ public final class OciJson {
           });
     }
 
+    /**
+     * Decodes any JSON document (registry error bodies, token responses, tag lists, docker {@code
+     * config.json}) under the same limits and string rules as the OCI documents: objects become
+     * unmodifiable insertion-ordered {@code Map<String, Object>} (members whose value is {@code
+     * null} left out, the last of duplicated members wins), arrays unmodifiable {@code
+     * List<Object>}, strings {@code String}, integers {@code Long} (outside the int64 range fails),
+     * other numbers {@code Double}, booleans {@code Boolean}, and a top-level {@code null} {@code
+     * null}.
+     */
+    public Object decodeValue(byte[] json, String document) throws InvalidDocumentException {
+      return DocumentReader.read(
+          factory,
+          json,
+          document,
+          maxDocumentSize,
+          maxDepth,
+          r -> {
+            r.root();
+            return r.value("");
+          });
+    }
+
     /** Reads the {@code imageLayoutVersion} of an image layout's {@code oci-layout} file. */
     public String decodeLayoutVersion(byte[] json, String document)
         throws InvalidDocumentException {
