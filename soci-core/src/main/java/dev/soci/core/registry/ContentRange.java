@@ -48,13 +48,16 @@ record ContentRange(long first, long last, long total) {
 
   /** A non-negative decimal without sign, or -1 (overflow too). */
   static long number(String s) {
-    if (s.isEmpty() || s.length() > 18) {
+    if (s.isEmpty() || s.length() > 19) {
       return -1;
     }
     long n = 0;
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
       if (c < '0' || c > '9') {
+        return -1;
+      }
+      if (n > (Long.MAX_VALUE - (c - '0')) / 10) {
         return -1;
       }
       n = n * 10 + (c - '0');
