@@ -245,9 +245,7 @@ final class Transport {
           b.header(h.getKey(), h.getValue());
         }
       }
-      if (!withBody || hops > 0) {
-        b.headers();
-      }
+
       if (authorization != null && Urls.sameOrigin(uri, call.uri)) {
         b.header("Authorization", authorization);
       }
