@@ -623,14 +623,18 @@ public final class Repository {
         }
         sleepBriefly(recoveries);
         URI[] loc = {location};
-        offset = status(loc);
+        offset = status(loc, from);
         location = loc[0];
       }
       return location;
     }
 
-    /** GETs the upload's status: the offset the registry has, updating the location. */
-    private long status(URI[] location) throws IOException {
+    /**
+     * GETs the upload's status: the offset the registry has, updating the location. Registries
+     * write {@code 0-0} for an empty upload as for a one-byte one; before the first chunk was
+     * accepted ({@code confirmed} 0) it means empty.
+     */
+    private long status(URI[] location, long confirmed) throws IOException {
       Call c = uploadCall("GET", location[0]);
       c.followRedirects = false;
       try (Response r = send(c)) {
@@ -644,7 +648,10 @@ public final class Repository {
           location[0] = location(r);
         }
         ContentRange range = uploadRange(r.header("Range"));
-        return range == null ? 0 : range.last() + 1;
+        if (range == null || (range.last() == 0 && confirmed == 0)) {
+          return 0;
+        }
+        return range.last() + 1;
       }
     }
 
