@@ -1,0 +1,232 @@
+package dev.soci.core.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.soci.core.index.ConvertResult;
+import dev.soci.core.index.CreateResult;
+import dev.soci.core.index.PlatformSelection;
+import dev.soci.core.index.SociIndexBuilder;
+import dev.soci.core.registry.testing.FakeRegistry;
+import dev.soci.core.registry.testing.RecordedRequest;
+import dev.soci.core.registry.testing.RegistryProcess;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciJson;
+import dev.soci.oci.layout.OciLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pushing umoci images with v1 and v2 SOCI indexes to the fake and to docker-registry. */
+class SociPusherTest {
+  @TempDir static Path shared;
+  static Path layoutDir;
+  static CreateResult v1;
+  static ConvertResult v2;
+
+  @BeforeAll
+  static void image() throws Exception {
+    assumeTrue(onPath("umoci"), "umoci is not installed");
+    layoutDir = shared.resolve("layout");
+    Path work = Files.createDirectories(shared.resolve("work"));
+    run(work, "umoci", "init", "--layout", layoutDir.toString());
+    run(work, "umoci", "new", "--image", layoutDir + ":app");
+    for (int i = 0; i < 2; i++) {
+      Path f = work.resolve("f" + i);
+      byte[] b = new byte[300_000];
+      new Random(i).nextBytes(b);
+      Files.write(f, b);
+      run(work, "umoci", "insert", "--image", layoutDir + ":app", f.toString(), "/file" + i);
+    }
+    OciLayout layout = OciLayout.open(layoutDir);
+    SociIndexBuilder builder = SociIndexBuilder.withDefaults().spanSize(64 << 10).minLayerSize(0);
+    v1 = builder.create(layout, "app", PlatformSelection.defaultPlatform());
+    v2 = builder.convert(layout, "app", "app-soci", PlatformSelection.defaultPlatform());
+  }
+
+  static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void run(Path cwd, String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
+  }
+
+  private static final class Recorder implements SociPusher.Listener {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void blob(Descriptor blob, boolean uploaded) {
+      events.add("blob " + uploaded);
+    }
+
+    @Override
+    public void manifest(Descriptor manifest, boolean uploaded) {
+      events.add("manifest " + uploaded);
+    }
+
+    @Override
+    public void warning(String message) {
+      events.add("warning " + message);
+    }
+  }
+
+  @Test
+  void pushesV1InSafeOrderAndRepushesAsNoOp() throws Exception {
+    try (FakeRegistry fake = FakeRegistry.builder().withoutReferrersApi().start()) {
+      Registry client = RepositoryContract.quick().anonymous().build();
+      ImageReference dest = ImageReference.parse(fake.host() + "/push/app:v1");
+      OciLayout layout = OciLayout.open(layoutDir);
+      SociPusher.Result r = SociPusher.to(client).push(layout, "app", dest);
+      Descriptor sociIndex = v1.indexes().get(0).descriptor();
+      assertThat(r.sociIndexes())
+          .extracting(Descriptor::digest)
+          .containsExactly(sociIndex.digest());
+      assertThat(r.blobsUploaded()).isGreaterThanOrEqualTo(5); // config, 2 layers, {}, zTOCs
+      assertThat(r.upToDate()).isFalse();
+
+      // order: every blob upload before the first manifest PUT; the tag last
+      List<RecordedRequest> log = fake.requests();
+      int lastBlobPut = -1;
+      int firstManifestPut = Integer.MAX_VALUE;
+      int tagPut = -1;
+      for (int i = 0; i < log.size(); i++) {
+        RecordedRequest q = log.get(i);
+        if (q.method().equals("PUT") && q.path().contains("/blobs/uploads/")) {
+          lastBlobPut = i;
+        }
+        if (q.method().equals("PUT") && q.path().contains("/manifests/")) {
+          firstManifestPut = Math.min(firstManifestPut, i);
+          if (q.path().endsWith("/manifests/v1")) {
+            tagPut = i;
+          }
+        }
+      }
+      assertThat(lastBlobPut).isLessThan(firstManifestPut);
+      assertThat(tagPut)
+          .isEqualTo(
+              log.stream()
+                  .filter(q -> q.method().equals("PUT"))
+                  .mapToInt(log::indexOf)
+                  .max()
+                  .orElseThrow());
+
+      // the fallback tag lists the index; a fresh client finds it
+      Repository repo = RepositoryContract.quick().anonymous().build().repository(dest);
+      assertThat(repo.referrers(r.image().digest(), MediaTypes.SOCI_INDEX_V1))
+          .extracting(Descriptor::digest)
+          .containsExactly(sociIndex.digest());
+      assertThat(repo.getManifest("v1").descriptor().digest()).isEqualTo(r.image().digest());
+
+      Recorder again = new Recorder();
+      SociPusher.Result second = SociPusher.to(client).listener(again).push(layout, "app", dest);
+      assertThat(second.upToDate()).isTrue();
+      assertThat(second.blobsUploaded()).isZero();
+      assertThat(again.events).doesNotContain("blob true", "manifest true");
+    }
+  }
+
+  @Test
+  void existingIndexPolicies() throws Exception {
+    try (FakeRegistry fake = FakeRegistry.start()) {
+      Registry client = RepositoryContract.quick().anonymous().build();
+      ImageReference dest = ImageReference.parse(fake.host() + "/push/policy:v1");
+      OciLayout layout = OciLayout.open(layoutDir);
+      // a different index for the same image already in the registry
+      Repository repo = client.repository(dest);
+      Descriptor image = layout.resolve("app");
+      byte[] other =
+          dev.soci.oci.SociIndex.v1(
+                  v1.indexes().get(0).index().ztocs(),
+                  image.toBuilder().annotations(null).build(),
+                  "another tool")
+              .encode();
+      fake.putBlob(
+          "push/policy",
+          dev.soci.oci.SociIndex.CONFIG_CONTENT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (Descriptor z : v1.indexes().get(0).index().ztocs()) {
+        fake.putBlob("push/policy", layout.readBlob(z));
+      }
+      fake.putManifest("push/policy", null, MediaTypes.OCI_MANIFEST, other);
+      Recorder skip = new Recorder();
+      // the other index is found through the referrers API: SKIP leaves ours out
+      SociPusher.Result skipped =
+          SociPusher.to(client)
+              .existingIndex(SociPusher.ExistingIndex.SKIP)
+              .listener(skip)
+              .push(layout, "app", dest);
+      assertThat(skipped.sociIndexes()).isEmpty();
+      assertThat(skip.events).anyMatch(e -> e.startsWith("warning skipping SOCI index"));
+      Recorder warn = new Recorder();
+      SociPusher.Result r =
+          SociPusher.to(client)
+              .existingIndex(SociPusher.ExistingIndex.WARN)
+              .listener(warn)
+              .push(layout, "app", dest);
+      assertThat(r.sociIndexes()).hasSize(1);
+      assertThat(warn.events)
+          .anyMatch(e -> e.startsWith("warning the registry already has a SOCI index"));
+      assertThat(repo.referrers(image.digest(), MediaTypes.SOCI_INDEX_V1)).hasSize(2);
+    }
+  }
+
+  @Test
+  void pushesV2ImageIndexWithEverythingItReaches() throws Exception {
+    try (FakeRegistry fake = FakeRegistry.start()) {
+      Registry client = RepositoryContract.quick().anonymous().build();
+      ImageReference dest = ImageReference.parse(fake.host() + "/push/v2:soci");
+      OciLayout layout = OciLayout.open(layoutDir);
+      SociPusher.Result r =
+          SociPusher.to(client).maxConcurrentUploads(2).push(layout, "app-soci", dest);
+      assertThat(r.image().digest()).isEqualTo(v2.imageIndex().digest());
+      Repository repo = client.repository(dest);
+      ImageIndex index = OciJson.decoder().decodeIndex(repo.getManifest("soci").content(), "index");
+      for (Descriptor child : index.manifests()) {
+        assertThat(repo.headManifest(child.digest().toString())).isPresent();
+      }
+      Descriptor v2Index = v2.indexes().get(0).descriptor();
+      assertThat(index.manifests()).extracting(Descriptor::digest).contains(v2Index.digest());
+      // a v2 index on its own is refused
+      String v2Digest = v2Index.digest().toString();
+      assertThatThrownBy(() -> SociPusher.to(client).push(layout, v2Digest, dest))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("v2 SOCI index");
+    }
+  }
+
+  @Test
+  void pushesToDockerRegistry() throws Exception {
+    RegistryProcess.assumeAvailable();
+    try (RegistryProcess registry = RegistryProcess.startWithBasicAuth("u", "p")) {
+      Registry client = RepositoryContract.quick().credentials("u", "p").build();
+      OciLayout layout = OciLayout.open(layoutDir);
+      ImageReference dest = ImageReference.parse(registry.host() + "/real/app:v1");
+      SociPusher.Result r = SociPusher.to(client).push(layout, "app", dest);
+      ImageReference dest2 = ImageReference.parse(registry.host() + "/real/app:soci");
+      SociPusher.to(client).push(layout, "app-soci", dest2);
+      Repository repo = client.repository(dest);
+      assertThat(repo.referrers(r.image().digest(), MediaTypes.SOCI_INDEX_V1)).hasSize(1);
+      assertThat(repo.listTags()).contains("v1", "soci", "sha256-" + r.image().digest().hex());
+      assertThat(SociPusher.to(client).push(layout, "app", dest).upToDate()).isTrue();
+    }
+  }
+}
