@@ -540,6 +540,88 @@ public final class OciLayout {
       return d;
     }
 
+    /**
+     * Stores a blob streamed from {@code content} (not closed here), checking its size and digest
+     * against {@code expected} as it is written: a temporary file beside the blob is renamed into
+     * place only when both match, so a short, long or wrong stream leaves nothing behind. An
+     * existing blob is checked, never replaced, and the stream is then not read.
+     *
+     * @throws OciLayoutException when the content is not what {@code expected} describes
+     */
+    public Descriptor writeBlob(Descriptor expected, InputStream content) throws IOException {
+      Path f = blobPath(expected.digest());
+      synchronized (this) {
+        if (done) {
+          throw new IllegalStateException("transaction already finished");
+        }
+        if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+          try (InputStream in = openBlob(expected)) {
+            in.transferTo(OutputStream.nullOutputStream()); // an existing blob must be intact
+          }
+          return expected;
+        }
+        Path dir = f.getParent();
+        Path blobs = dir.getParent();
+        if (!Files.isDirectory(blobs)) {
+          Files.createDirectory(blobs);
+          created.push(blobs);
+        }
+        if (!Files.isDirectory(dir)) {
+          Files.createDirectory(dir);
+          created.push(dir);
+        }
+      }
+      Path dir = f.getParent();
+      Path tmp = Files.createTempFile(dir, ".tmp-" + f.getFileName(), ".part");
+      try {
+        dev.soci.oci.Digester digester = dev.soci.oci.Digester.of(expected.digest().algorithm());
+        long n = 0;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+          byte[] buf = new byte[64 << 10];
+          for (int r; (r = content.read(buf)) > 0; ) {
+            n += r;
+            if (n > expected.size()) {
+              throw new OciLayoutException(
+                  f, f + ": the content is longer than the expected " + expected.size() + " bytes");
+            }
+            digester.update(buf, 0, r);
+            out.write(buf, 0, r);
+          }
+          out.flush();
+          ch.force(true);
+        }
+        if (n != expected.size()) {
+          throw new OciLayoutException(
+              f, f + ": the content is " + n + " bytes, not the expected " + expected.size());
+        }
+        Digest got = digester.digest();
+        if (!got.equals(expected.digest())) {
+          throw new OciLayoutException(
+              f, f + ": the content's digest is " + got + ", not " + expected.digest());
+        }
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: keep the default permissions
+        }
+        synchronized (this) {
+          if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            return expected; // written meanwhile by another thread of this transaction
+          }
+          try {
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, f);
+          }
+          created.push(f);
+        }
+        return expected;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+
     /** Whether this transaction created the blob of {@code d}. */
     public synchronized boolean created(Digest d) {
       return created.contains(realRoot.resolve(BLOBS_DIR).resolve(d.algorithm()).resolve(d.hex()));

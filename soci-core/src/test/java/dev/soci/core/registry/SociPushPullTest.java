@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pushing umoci images with v1 and v2 SOCI indexes to the fake and to docker-registry. */
-class SociPusherTest {
+/** Pushing and pulling umoci images with v1 and v2 SOCI indexes (the fake, docker-registry). */
+class SociPushPullTest {
   @TempDir static Path shared;
   static Path layoutDir;
   static CreateResult v1;
@@ -227,6 +227,101 @@ class SociPusherTest {
       assertThat(repo.referrers(r.image().digest(), MediaTypes.SOCI_INDEX_V1)).hasSize(1);
       assertThat(repo.listTags()).contains("v1", "soci", "sha256-" + r.image().digest().hex());
       assertThat(SociPusher.to(client).push(layout, "app", dest).upToDate()).isTrue();
+    }
+  }
+
+  /** Every blob file of a layout with its size. */
+  static java.util.Map<String, Long> blobFiles(Path layout) throws IOException {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try (var files = Files.walk(layout.resolve("blobs"))) {
+      for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.put(layout.resolve("blobs").relativize(p).toString(), Files.size(p));
+      }
+    }
+    return out;
+  }
+
+  private static void reach(OciLayout layout, Descriptor d, java.util.Set<String> out)
+      throws IOException {
+    out.add(d.digest().algorithm() + "/" + d.digest().hex());
+    if (MediaTypes.isIndex(d.mediaType())) {
+      for (Descriptor c : layout.readIndex(d).manifests()) {
+        reach(layout, c, out);
+      }
+    } else if (MediaTypes.isManifest(d.mediaType())) {
+      var m = layout.readManifest(d);
+      out.add(m.config().digest().algorithm() + "/" + m.config().digest().hex());
+      for (Descriptor l : m.layers()) {
+        out.add(l.digest().algorithm() + "/" + l.digest().hex());
+      }
+    }
+  }
+
+  @Test
+  void pullsBackWhatWasPushed() throws Exception {
+    try (FakeRegistry fake = FakeRegistry.builder().withoutReferrersApi().start()) {
+      Registry client = RepositoryContract.quick().anonymous().build();
+      OciLayout layout = OciLayout.open(layoutDir);
+      ImageReference v1Ref = ImageReference.parse(fake.host() + "/pull/app:v1");
+      ImageReference v2Ref = ImageReference.parse(fake.host() + "/pull/app:soci");
+      SociPusher.to(client).push(layout, "app", v1Ref);
+      SociPusher.to(client).push(layout, "app-soci", v2Ref);
+
+      Path target = shared.resolve("pulled-" + System.nanoTime());
+      SociPuller.Result r1 = SociPuller.from(client).pull(v1Ref, target, "app");
+      assertThat(r1.image().digest()).isEqualTo(layout.resolve("app").digest());
+      assertThat(r1.sociIndexes())
+          .extracting(Descriptor::digest)
+          .containsExactly(v1.indexes().get(0).descriptor().digest());
+      SociPuller.Result r2 = SociPuller.from(client).pull(v2Ref, target, "app-soci");
+      assertThat(r2.image().digest()).isEqualTo(v2.imageIndex().digest());
+      assertThat(r2.sociIndexes())
+          .extracting(Descriptor::digest)
+          .contains(v2.indexes().get(0).descriptor().digest());
+
+      OciLayout pulled = OciLayout.open(target);
+      assertThat(pulled.resolve("app").digest()).isEqualTo(layout.resolve("app").digest());
+      assertThat(pulled.resolve("app-soci").digest()).isEqualTo(v2.imageIndex().digest());
+      // the same blobs as the source reaches from what was pushed (umoci leaves old ones around)
+      java.util.Set<String> reachable = new java.util.TreeSet<>();
+      reach(layout, layout.resolve("app"), reachable);
+      reach(layout, layout.resolve("app-soci"), reachable);
+      reach(layout, v1.indexes().get(0).descriptor(), reachable);
+      assertThat(blobFiles(target).keySet()).containsExactlyInAnyOrderElementsOf(reachable);
+      assertThat(blobFiles(layoutDir)).containsAllEntriesOf(blobFiles(target));
+      var catalog = dev.soci.core.index.SociIndexCatalog.scan(pulled);
+      assertThat(catalog.indexes())
+          .extracting(e -> e.descriptor().digest())
+          .contains(
+              v1.indexes().get(0).descriptor().digest(), v2.indexes().get(0).descriptor().digest());
+
+      // pulling again downloads nothing
+      assertThat(SociPuller.from(client).pull(v1Ref, target, "app").blobsDownloaded()).isZero();
+    }
+  }
+
+  @Test
+  void failedPullLeavesTheLayoutAsItWas() throws Exception {
+    try (FakeRegistry fake = FakeRegistry.start()) {
+      Registry client = RepositoryContract.quick().anonymous().maxAttempts(2).build();
+      OciLayout layout = OciLayout.open(layoutDir);
+      ImageReference ref = ImageReference.parse(fake.host() + "/pull/broken:v1");
+      SociPusher.to(client).push(layout, "app", ref);
+      Path target = shared.resolve("broken-" + System.nanoTime());
+      OciLayout.init(target);
+      byte[] indexBefore = Files.readAllBytes(target.resolve("index.json"));
+      fake.inject(
+          dev.soci.core.registry.testing.RequestMatcher.blobGet(),
+          dev.soci.core.registry.testing.Fault.corruptBody(),
+          1000);
+      assertThatThrownBy(() -> SociPuller.from(client).pull(ref, target, "app"))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("digest");
+      assertThat(Files.readAllBytes(target.resolve("index.json"))).isEqualTo(indexBefore);
+      try (var files = Files.walk(target)) {
+        assertThat(files.filter(Files::isRegularFile).map(p -> target.relativize(p).toString()))
+            .containsExactlyInAnyOrder("oci-layout", "index.json");
+      }
     }
   }
 }
