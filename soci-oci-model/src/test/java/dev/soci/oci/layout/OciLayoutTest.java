@@ -223,4 +223,32 @@ class OciLayoutTest {
     }
     assertThat(Files.readString(f)).isEqualTo("tampered");
   }
+
+  @Test
+  void streamedBlobsAreVerifiedBeforeTheyAppear() throws Exception {
+    OciLayout layout = OciLayout.init(dir.resolve("streamed"));
+    byte[] content = "streamed layer".getBytes(UTF_8);
+    Descriptor d = Descriptor.ofContent(MediaTypes.OCI_LAYER, content);
+    try (OciLayout.Transaction tx = layout.begin()) {
+      for (byte[] wrong :
+          new byte[][] {
+            "streamed laye".getBytes(UTF_8),
+            "streamed layer!".getBytes(UTF_8),
+            "Streamed layer".getBytes(UTF_8)
+          }) {
+        assertThatThrownBy(() -> tx.writeBlob(d, new java.io.ByteArrayInputStream(wrong)))
+            .isInstanceOf(OciLayoutException.class)
+            .hasMessageContaining(d.digest().hex());
+        assertThat(layout.exists(d)).isFalse();
+      }
+      assertThat(tx.writeBlob(d, new java.io.ByteArrayInputStream(content))).isEqualTo(d);
+      assertThat(layout.readBlob(d)).isEqualTo(content);
+      // present: checked, not read again
+      assertThat(tx.writeBlob(d, InputStream.nullInputStream())).isEqualTo(d);
+    }
+    // not committed: the blob is gone, and no temporary file is left
+    try (Stream<Path> files = Files.walk(layout.root().resolve("blobs"))) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
 }
