@@ -21,6 +21,11 @@ final class Arguments {
     this.parameters = parameters;
   }
 
+  /** Whether a standard option (such as {@code --debug}) was given. */
+  boolean standardFlag(String name) {
+    return options.containsKey(name);
+  }
+
   boolean flag(String name) {
     spec(name);
     return options.containsKey(name);

@@ -17,7 +17,9 @@ public final class SociCommand {
           CreateCommand.SPEC,
           ConvertCommand.SPEC,
           IndexCommand.SPEC,
-          CatCommand.SPEC);
+          CatCommand.SPEC,
+          PushCommand.SPEC,
+          PullCommand.SPEC);
 
   private SociCommand() {}
 
