@@ -549,26 +549,18 @@ public final class OciLayout {
      * @throws OciLayoutException when the content is not what {@code expected} describes
      */
     public Descriptor writeBlob(Descriptor expected, InputStream content) throws IOException {
-      Path f = blobPath(expected.digest());
+      Path f;
       synchronized (this) {
         if (done) {
           throw new IllegalStateException("transaction already finished");
         }
+        Path blobDir = blobDirForWriting(expected.digest().algorithm(), created);
+        f = blobDir.resolve(expected.digest().hex());
         if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
           try (InputStream in = openBlob(expected)) {
             in.transferTo(OutputStream.nullOutputStream()); // an existing blob must be intact
           }
           return expected;
-        }
-        Path dir = f.getParent();
-        Path blobs = dir.getParent();
-        if (!Files.isDirectory(blobs)) {
-          Files.createDirectory(blobs);
-          created.push(blobs);
-        }
-        if (!Files.isDirectory(dir)) {
-          Files.createDirectory(dir);
-          created.push(dir);
         }
       }
       Path dir = f.getParent();
