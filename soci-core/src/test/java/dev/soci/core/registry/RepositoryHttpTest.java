@@ -468,52 +468,60 @@ class RepositoryHttpTest {
 
   @Test
   void concurrentRequestsShareOneTokenFetch() throws Exception {
-    byte[] m = manifestBytes();
     try (Stub auth = new Stub()) {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
       auth.handler =
           r -> {
-            Thread.sleep(200); // hold the fetch so that the others must wait for it
+            release.await(); // hold the fetch until every thread is waiting for a token
             return new Resp(200).json("{\"token\":\"T\",\"expires_in\":600}");
           };
-      String challenge = "Bearer realm=\"" + auth.url() + "/token\",service=\"reg\"";
-      stub.handler =
-          r ->
-              "Bearer T".equals(r.header("Authorization"))
-                  ? new Resp(200).header("Content-Type", MediaTypes.OCI_MANIFEST).body(m)
-                  : new Resp(401).header("WWW-Authenticate", challenge);
-      Repository repo = repo();
-      repo.headManifest("first"); // learn the challenge (token fetched once here)
-      auth.requests.clear();
-      Registry fresh = builder().build();
-      Repository r2 = repo(fresh);
-      r2.getManifest("learn");
-      int before = auth.requests.size();
-      fresh = null;
-      assertThat(before).isEqualTo(1);
-      // now many threads on a third client that knows nothing yet
-      Repository r3 = repo(builder().build());
-      r3.headManifest("learn-challenge-only");
-      auth.requests.clear();
-      Thread[] threads = new Thread[8];
-      Throwable[] errors = new Throwable[threads.length];
-      for (int i = 0; i < threads.length; i++) {
-        int k = i;
-        threads[i] =
-            new Thread(
-                () -> {
-                  try {
-                    r3.getManifest("t" + k);
-                  } catch (Throwable e) {
-                    errors[k] = e;
-                  }
-                });
-        threads[i].start();
+      Authenticator authenticator =
+          new Authenticator(registry -> Credentials.ANONYMOUS, java.time.Clock.systemUTC());
+      Transport transport =
+          new Transport(
+              new Transport.Settings(
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(10),
+                  Duration.ofMinutes(1),
+                  3,
+                  Duration.ofMillis(1),
+                  Duration.ofMillis(5)),
+              authenticator,
+              java.time.Clock.systemUTC());
+      java.net.URI origin = java.net.URI.create(stub.url());
+      assertThat(
+              authenticator.unauthorized(
+                  origin,
+                  "r",
+                  List.of("Bearer realm=\"" + auth.url() + "/token\",service=\"reg\""),
+                  false))
+          .isTrue();
+      java.util.Set<String> scopes = java.util.Set.of("repository:team/app:pull");
+      int n = 8;
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(n);
+      try {
+        List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          results.add(
+              pool.submit(() -> authenticator.authorization(transport, origin, "r", scopes)));
+        }
+        while (auth.requests.isEmpty()) {
+          Thread.sleep(5);
+        }
+        Thread.sleep(100); // let the other threads reach the shared fetch
+        release.countDown();
+        for (var f : results) {
+          assertThat(f.get()).isEqualTo("Bearer T");
+        }
+      } finally {
+        pool.shutdownNow();
       }
-      for (Thread t : threads) {
-        t.join();
-      }
-      assertThat(errors).containsOnlyNulls();
-      assertThat(auth.requests).isEmpty(); // r3's token from its first request is still valid
+      assertThat(auth.requests).hasSize(1);
+      // another scope set is another token
+      authenticator.authorization(
+          transport, origin, "r", java.util.Set.of("repository:team/app:pull,push"));
+      assertThat(auth.requests).hasSize(2);
     }
   }
 
