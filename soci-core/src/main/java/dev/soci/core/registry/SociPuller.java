@@ -112,10 +112,43 @@ public final class SociPuller {
    */
   public Result pull(ImageReference source, Path dir, String tag) throws IOException {
     Objects.requireNonNull(tag, "tag");
-    OciLayout layout =
-        Files.exists(dir.resolve(OciLayout.LAYOUT_FILE))
-            ? OciLayout.open(dir)
-            : OciLayout.init(dir);
+    boolean existed = Files.exists(dir);
+    boolean isLayout = Files.exists(dir.resolve(OciLayout.LAYOUT_FILE));
+    OciLayout layout = isLayout ? OciLayout.open(dir) : OciLayout.init(dir);
+    try {
+      return pull(source, layout, tag);
+    } catch (IOException | RuntimeException e) {
+      if (!isLayout) {
+        removeEmptyLayout(dir, existed);
+      }
+      throw e;
+    }
+  }
+
+  /** Undoes {@link OciLayout#init} after a failed pull: only the files init makes are removed. */
+  private static void removeEmptyLayout(Path dir, boolean keepDir) {
+    try {
+      Files.deleteIfExists(dir.resolve(OciLayout.INDEX_FILE));
+      Files.deleteIfExists(dir.resolve(OciLayout.LAYOUT_FILE));
+      Files.deleteIfExists(dir.resolve(OciLayout.LOCK_FILE));
+      Path blobs = dir.resolve(OciLayout.BLOBS_DIR);
+      if (Files.isDirectory(blobs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var s = Files.list(blobs)) {
+          for (Path p : (Iterable<Path>) s::iterator) {
+            Files.deleteIfExists(p); // empty algorithm directories only: a non-empty one fails
+          }
+        }
+        Files.deleteIfExists(blobs);
+      }
+      if (!keepDir) {
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      // something else is in there now: leave it
+    }
+  }
+
+  private Result pull(ImageReference source, OciLayout layout, String tag) throws IOException {
     Repository repo = registry.repository(source);
     FetchedManifest root = repo.getManifest(source.reference());
     Map<Digest, FetchedManifest> manifests = new LinkedHashMap<>();

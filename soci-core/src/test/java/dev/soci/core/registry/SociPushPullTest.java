@@ -328,4 +328,22 @@ class SociPushPullTest {
       }
     }
   }
+
+  @Test
+  void failedPullIntoANewDirectoryLeavesNothing() throws Exception {
+    Registry client = RepositoryContract.quick().anonymous().maxAttempts(1).build();
+    Path target = shared.resolve("never-" + System.nanoTime());
+    assertThatThrownBy(
+            () ->
+                SociPuller.from(client).pull(ImageReference.parse("127.0.0.1:1/x:y"), target, "x"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageStartingWith("tried to get manifest 127.0.0.1:1/x:y");
+    String left = "";
+    if (Files.exists(target)) {
+      try (var files = Files.walk(target)) {
+        left = files.map(Path::toString).toList().toString();
+      }
+    }
+    assertThat(target).as(left).doesNotExist();
+  }
 }
