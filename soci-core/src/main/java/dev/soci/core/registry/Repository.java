@@ -586,25 +586,28 @@ public final class Repository {
         }
         if (r != null) {
           try (Response answer = r) {
-            if (r.status == 202 || r.status == 204) {
-              location = location(r);
-              ContentRange range = uploadRange(r.header("Range"));
+            if (answer.status == 202 || answer.status == 204) {
+              location = location(answer);
+              ContentRange range = uploadRange(answer.header("Range"));
               offset = range != null ? range.last() + 1 : from + n;
               if (offset > from + n) {
                 throw transport.failure(
                     action,
-                    r,
+                    answer,
                     "the registry claims " + offset + " bytes after " + (from + n) + " were sent");
               }
               continue;
             }
-            if (r.status == 404) {
-              throw new StaleSessionException(transport.failure(action, r, null));
+            if (answer.status == 404) {
+              throw new StaleSessionException(transport.failure(action, answer, null));
             }
-            if (r.status != 416 && r.status < 500 && r.status != 408 && r.status != 429) {
-              throw transport.failure(action, r, null);
+            if (answer.status != 416
+                && answer.status < 500
+                && answer.status != 408
+                && answer.status != 429) {
+              throw transport.failure(action, answer, null);
             }
-            failure = transport.failure(action, r, null);
+            failure = transport.failure(action, answer, null);
           }
         }
         // never replay a PATCH blindly: ask the registry where the upload stands
