@@ -46,6 +46,15 @@ final class SpanInputStream extends InputStream {
     if (position >= end) {
       return -1;
     }
+    ensureSpan();
+    int n = (int) Math.min(Math.min(len, end - position), spanStart + span.length - position);
+    System.arraycopy(span, (int) (position - spanStart), b, off, n);
+    position += n;
+    return n;
+  }
+
+  /** Makes {@link #span} the span holding {@link #position} (which is before {@link #end}). */
+  private void ensureSpan() throws IOException {
     if (span == null || position < spanStart || position >= spanStart + span.length) {
       int i = zinfo.spanOf(position);
       span = spans.span(i, lastSpan);
@@ -63,10 +72,23 @@ final class SpanInputStream extends InputStream {
                 + "))");
       }
     }
-    int n = (int) Math.min(Math.min(len, end - position), spanStart + span.length - position);
-    System.arraycopy(span, (int) (position - spanStart), b, off, n);
-    position += n;
-    return n;
+  }
+
+  /** Writes straight from the spans, without an intermediate buffer. */
+  @Override
+  public long transferTo(java.io.OutputStream out) throws IOException {
+    long total = 0;
+    while (position < end) {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      ensureSpan();
+      int n = (int) Math.min(end - position, spanStart + span.length - position);
+      out.write(span, (int) (position - spanStart), n);
+      position += n;
+      total += n;
+    }
+    return total;
   }
 
   @Override

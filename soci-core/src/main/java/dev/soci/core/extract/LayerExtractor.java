@@ -240,6 +240,11 @@ public final class LayerExtractor {
     private final List<String> skipped = new ArrayList<>();
     private final boolean posix =
         FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /** Permission bits the umask was seen to remove, and the bits whose fate is known. */
+    private long umaskRemoved;
+
+    private long umaskChecked;
     private int files;
     private int symlinks;
     private int hardLinks;
@@ -412,7 +417,7 @@ public final class LayerExtractor {
           OutputStream out = createNew(f, target)) {
         in.transferTo(out);
       }
-      applyMode(f, target);
+      applyCreatedMode(f, target);
       f.modTimeInstant().ifPresent(t -> setTime(target, t));
       extractedFiles.add(key(target));
       files++;
@@ -424,18 +429,47 @@ public final class LayerExtractor {
      */
     private OutputStream createNew(FileMetadata f, Path target) throws IOException {
       try {
-        return Files.newOutputStream(
-            target,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+        return open(f, target);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         clear(f, target);
-        return Files.newOutputStream(
-            target,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+        return open(f, target);
+      }
+    }
+
+    /** Opens a new file with the entry's permission bits (the process umask may remove some). */
+    private OutputStream open(FileMetadata f, Path target) throws IOException {
+      Set<java.nio.file.OpenOption> options =
+          Set.of(
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      java.nio.channels.FileChannel ch =
+          posix
+              ? java.nio.channels.FileChannel.open(
+                  target,
+                  options,
+                  java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                      permissions(maskedMode(f) & 0777)))
+              : java.nio.channels.FileChannel.open(target, options);
+      return java.nio.channels.Channels.newOutputStream(ch);
+    }
+
+    /**
+     * Sets the mode of a file just created by {@link #open} unless the creation already gave it:
+     * the umask is learned from the files created (which bits it removed, out of which bits were
+     * asked for), so after the first few files a chmod is needed only where the umask interferes.
+     */
+    private void applyCreatedMode(FileMetadata f, Path target) throws IOException {
+      long mode = maskedMode(f);
+      if (!posix || (mode & 07000) != 0) {
+        applyMode(f, target);
+        return;
+      }
+      if ((mode & ~umaskChecked) != 0) {
+        long actual = bits(Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+        umaskRemoved |= mode & ~actual;
+        umaskChecked |= mode;
+      }
+      if ((mode & umaskRemoved) != 0) {
+        applyMode(f, target);
       }
     }
 
@@ -625,6 +659,16 @@ public final class LayerExtractor {
 
   /** A directory entry whose mode and time are applied at the end. */
   private record Directory(FileMetadata entry, Path path) {}
+
+  static long bits(Set<PosixFilePermission> permissions) {
+    long mode = 0;
+    for (int i = 0; i < 9; i++) {
+      if (permissions.contains(permissions(1L << i).iterator().next())) {
+        mode |= 1L << i;
+      }
+    }
+    return mode;
+  }
 
   static Set<PosixFilePermission> permissions(long mode) {
     Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
