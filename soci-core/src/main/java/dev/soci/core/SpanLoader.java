@@ -92,8 +92,11 @@ final class SpanLoader {
     return uncompressedSize;
   }
 
-  /** Drops this layer's spans from the memory cache. */
+  private volatile boolean closed;
+
+  /** Drops this layer's spans from the memory cache, and keeps none from now on. */
   void evict() {
+    closed = true;
     cache.evictLayer(key);
   }
 
@@ -341,7 +344,12 @@ final class SpanLoader {
       }
     }
     byte[] data = inflate(i, buf, off, len);
-    cache.put(key, i, data);
+    if (!closed) {
+      cache.put(key, i, data);
+      if (closed) {
+        cache.evictLayer(key); // closed meanwhile: a fetch still running must not leave spans
+      }
+    }
     return data;
   }
 
