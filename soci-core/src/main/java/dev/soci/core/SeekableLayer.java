@@ -17,7 +17,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A compressed layer blob opened through its zTOC: read any file, or any byte range of the
@@ -43,7 +45,14 @@ import java.util.concurrent.atomic.LongAdder;
  * that refer back into it, and only the zTOC's own digest (pinned by a SOCI index) binds it. See
  * {@code docs/robustness.md}.
  *
- * <p>Thread-safe: any number of threads may read concurrently; each read decodes on its own.
+ * <p>Spans are fetched, verified and inflated whole, once, and kept in a {@link SpanCache} (bounded
+ * by bytes, shareable between layers; {@link Options#spanCache()}). Any number of readers of one
+ * span share one fetch; the spans of one read are fetched in parallel, adjacent ones merged into
+ * one source read; a span that fails its digest is fetched again {@link Options#spanRetries()}
+ * times before the read fails. {@link #prefetch}, {@link Options#backgroundFetch()} and {@link
+ * #sequentialReader()} (whole-layer reads in TOC order) build on the same machinery.
+ *
+ * <p>Thread-safe: any number of threads may read concurrently.
  *
  * <pre>{@code
  * try (SeekableLayer layer = SeekableLayer.open(Path.of("layer.tar.gz"), ztoc)) {
@@ -52,25 +61,46 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  */
 public final class SeekableLayer implements Closeable {
+  private static final System.Logger LOG = System.getLogger(SeekableLayer.class.getName());
+
+  /**
+   * Most uncompressed bytes a span may declare: a span is inflated into one array. Upstream's spans
+   * are about their span size (4 MiB by default) plus one deflate block.
+   */
+  static final long MAX_SPAN_UNCOMPRESSED_SIZE = 512L << 20;
+
   private final BlobSource source;
   private final Ztoc ztoc;
   private final Zinfo zinfo;
   private final long blobSize;
-  private final boolean verifySpans;
   private final boolean verifyHeaders;
   private final ZtocLimits limits;
-  private final LongAdder bytesRead = new LongAdder();
-  private final LongAdder reads = new LongAdder();
-  private final LongAdder spansInflated = new LongAdder();
+  private final Options options;
+  private final SpanCache cache;
+  private final SpanLoader loader;
+  private volatile boolean closed;
+  private Thread background;
 
   private SeekableLayer(BlobSource source, Ztoc ztoc, Zinfo zinfo, long blobSize, Options options) {
     this.source = source;
     this.ztoc = ztoc;
     this.zinfo = zinfo;
     this.blobSize = blobSize;
-    this.verifySpans = options.verifySpanDigests();
     this.verifyHeaders = options.verifyTarHeaders();
     this.limits = options.limits();
+    this.options = options;
+    this.cache = options.spanCache() != null ? options.spanCache() : SpanCache.shared();
+    this.loader =
+        new SpanLoader(
+            source,
+            zinfo,
+            ztoc.spanDigests(),
+            blobSize,
+            ztoc.uncompressedArchiveSize(),
+            options.verifySpanDigests(),
+            options.spanRetries(),
+            options.maxFetchBytes(),
+            cache);
   }
 
   /**
@@ -82,33 +112,178 @@ public final class SeekableLayer implements Closeable {
    * @param verifyTarHeaders check the tar header in front of every file read against its TOC entry
    *     (default true)
    * @param limits resource limits; {@link ZtocLimits#maxSpanCompressedSize()} applies here
+   * @param spanCache where verified spans are kept for later reads; share one between the layers of
+   *     an image for one byte bound over all ({@code null}, the default: {@link
+   *     SpanCache#shared()})
+   * @param spanRetries how many times a span whose bytes do not match its digest is fetched again
+   *     before the read fails (default 1; 0: no retry)
+   * @param maxFetchBytes most compressed bytes in one read from the source when adjacent spans are
+   *     fetched together (default 8 MiB; a single larger span is still read whole)
+   * @param readAheadBytes uncompressed bytes of the following spans a stream has fetched and
+   *     inflated on worker threads while it reads one (default 16 MiB; the span being read is
+   *     always requested; 0: no read-ahead)
+   * @param backgroundFetch fetch the whole layer, span after span on one low-priority thread, into
+   *     the span cache from {@link SeekableLayer#open} on (default false; upstream's background
+   *     fetcher). It stops at the first error, when the layer is closed, and once it has filled the
+   *     memory cache's bound unless the cache has a directory
    */
-  public record Options(boolean verifySpanDigests, boolean verifyTarHeaders, ZtocLimits limits) {
+  public record Options(
+      boolean verifySpanDigests,
+      boolean verifyTarHeaders,
+      ZtocLimits limits,
+      SpanCache spanCache,
+      int spanRetries,
+      long maxFetchBytes,
+      long readAheadBytes,
+      boolean backgroundFetch) {
+    /** Default {@link #spanRetries()}: 1. */
+    public static final int DEFAULT_SPAN_RETRIES = 1;
+
+    /** Default {@link #maxFetchBytes()}: 8 MiB. */
+    public static final long DEFAULT_MAX_FETCH_BYTES = 8L << 20;
+
+    /** Default {@link #readAheadBytes()}: 16 MiB. */
+    public static final long DEFAULT_READ_AHEAD_BYTES = 16L << 20;
+
     private static final Options DEFAULTS = new Options(true, true, ZtocLimits.defaults());
 
-    /** Requires non-null limits. */
+    /**
+     * Requires non-null limits, {@code spanRetries >= 0}, {@code maxFetchBytes >= 1} and {@code
+     * readAheadBytes >= 0}.
+     */
     public Options {
       java.util.Objects.requireNonNull(limits, "limits");
+      if (spanRetries < 0 || maxFetchBytes < 1 || readAheadBytes < 0) {
+        throw new IllegalArgumentException(
+            "spanRetries must be >= 0, maxFetchBytes >= 1, readAheadBytes >= 0: "
+                + spanRetries
+                + ", "
+                + maxFetchBytes
+                + ", "
+                + readAheadBytes);
+      }
     }
 
-    /** Every check on, default limits. */
+    /** The three checks of earlier versions; everything else at its default. */
+    public Options(boolean verifySpanDigests, boolean verifyTarHeaders, ZtocLimits limits) {
+      this(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          null,
+          DEFAULT_SPAN_RETRIES,
+          DEFAULT_MAX_FETCH_BYTES,
+          DEFAULT_READ_AHEAD_BYTES,
+          false);
+    }
+
+    /** Every check on, default limits, the shared span cache, no background fetch. */
     public static Options defaults() {
       return DEFAULTS;
     }
 
     /** A copy with span digest verification turned on or off. */
     public Options withVerifySpanDigests(boolean verify) {
-      return new Options(verify, verifyTarHeaders, limits);
+      return new Options(
+          verify,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          spanRetries,
+          maxFetchBytes,
+          readAheadBytes,
+          backgroundFetch);
     }
 
     /** A copy with tar header verification turned on or off. */
     public Options withVerifyTarHeaders(boolean verify) {
-      return new Options(verifySpanDigests, verify, limits);
+      return new Options(
+          verifySpanDigests,
+          verify,
+          limits,
+          spanCache,
+          spanRetries,
+          maxFetchBytes,
+          readAheadBytes,
+          backgroundFetch);
     }
 
     /** A copy with other limits. */
     public Options withLimits(ZtocLimits limits) {
-      return new Options(verifySpanDigests, verifyTarHeaders, limits);
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          spanRetries,
+          maxFetchBytes,
+          readAheadBytes,
+          backgroundFetch);
+    }
+
+    /** A copy with another span cache ({@code null}: {@link SpanCache#shared()}). */
+    public Options withSpanCache(SpanCache cache) {
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          cache,
+          spanRetries,
+          maxFetchBytes,
+          readAheadBytes,
+          backgroundFetch);
+    }
+
+    /** A copy with another number of re-fetches of a span that fails its digest. */
+    public Options withSpanRetries(int retries) {
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          retries,
+          maxFetchBytes,
+          readAheadBytes,
+          backgroundFetch);
+    }
+
+    /** A copy with another cap on one merged read of adjacent spans. */
+    public Options withMaxFetchBytes(long bytes) {
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          spanRetries,
+          bytes,
+          readAheadBytes,
+          backgroundFetch);
+    }
+
+    /** A copy with another read-ahead. */
+    public Options withReadAheadBytes(long bytes) {
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          spanRetries,
+          maxFetchBytes,
+          bytes,
+          backgroundFetch);
+    }
+
+    /** A copy with the background fetch of the whole layer turned on or off. */
+    public Options withBackgroundFetch(boolean fetch) {
+      return new Options(
+          verifySpanDigests,
+          verifyTarHeaders,
+          limits,
+          spanCache,
+          spanRetries,
+          maxFetchBytes,
+          readAheadBytes,
+          fetch);
     }
   }
 
@@ -195,12 +370,17 @@ public final class SeekableLayer implements Closeable {
         && ztoc.uncompressedArchiveSize() > 0) {
       throw new ZtocException("the zTOC has no checkpoints for a non-empty layer");
     }
-    checkSpans(zinfo, size, options.limits(), source);
-    return new SeekableLayer(source, ztoc, zinfo, size, options);
+    checkSpans(zinfo, size, ztoc.uncompressedArchiveSize(), options.limits(), source);
+    SeekableLayer layer = new SeekableLayer(source, ztoc, zinfo, size, options);
+    if (options.backgroundFetch()) {
+      layer.startBackgroundFetch();
+    }
+    return layer;
   }
 
   /** Every span inside the blob, in order, and small enough to be held in memory. */
-  private static void checkSpans(Zinfo zinfo, long blobSize, ZtocLimits limits, BlobSource source)
+  private static void checkSpans(
+      Zinfo zinfo, long blobSize, long uncompressedSize, ZtocLimits limits, BlobSource source)
       throws ZtocException {
     long previousStart = 0;
     for (int i = 0; i <= zinfo.maxSpanId(); i++) {
@@ -230,6 +410,16 @@ public final class SeekableLayer implements Closeable {
                 + " limit of "
                 + limits.maxSpanCompressedSize()
                 + " (ZtocLimits.maxSpanCompressedSize)");
+      }
+      long declared = SpanLoader.declaredSize(zinfo, i, uncompressedSize);
+      if (declared > MAX_SPAN_UNCOMPRESSED_SIZE) {
+        throw new ZtocException(
+            "span "
+                + i
+                + " of the zTOC declares "
+                + declared
+                + " uncompressed bytes, over the limit of "
+                + MAX_SPAN_UNCOMPRESSED_SIZE);
       }
       previousStart = start;
     }
@@ -286,9 +476,14 @@ public final class SeekableLayer implements Closeable {
    * @throws IllegalArgumentException if {@code entry} is not one of this layer's TOC entries
    */
   public InputStream openFile(FileMetadata entry) throws IOException {
+    return openFile(entry, null);
+  }
+
+  /** {@link #openFile(FileMetadata)} reading through {@code window} (null: a new one). */
+  InputStream openFile(FileMetadata entry, ReadAhead window) throws IOException {
     long size = entry.type() == EntryType.REG ? entry.uncompressedSize() : 0;
     if (!verifyHeaders) {
-      return openRange(entry.uncompressedOffset(), size);
+      return openRange(entry.uncompressedOffset(), size, window);
     }
     long headerOffset = ztoc.toc().headerOffset(entry);
     long chainLength = entry.uncompressedOffset() - headerOffset;
@@ -310,7 +505,7 @@ public final class SeekableLayer implements Closeable {
     if (chainLength <= 0) {
       TarHeaderVerifier.verify(entry, headerOffset, new byte[0]); // throws: no room for a header
     }
-    InputStream in = openRange(headerOffset, chainLength + size);
+    InputStream in = openRange(headerOffset, chainLength + size, window);
     try {
       byte[] chain = in.readNBytes((int) chainLength);
       TarHeaderVerifier.verify(entry, headerOffset, chain, limits);
@@ -326,6 +521,13 @@ public final class SeekableLayer implements Closeable {
    * for files; there is no tar header to check.
    */
   public InputStream openRange(long offset, long length) throws IOException {
+    return openRange(offset, length, null);
+  }
+
+  private InputStream openRange(long offset, long length, ReadAhead window) throws IOException {
+    if (closed) {
+      throw new IOException("layer " + source + " is closed");
+    }
     if (offset < 0 || length < 0 || offset + length > ztoc.uncompressedArchiveSize()) {
       throw new ZtocException(
           "range ["
@@ -336,7 +538,8 @@ public final class SeekableLayer implements Closeable {
               + ztoc.uncompressedArchiveSize()
               + " bytes");
     }
-    return new SpanInputStream(this, offset, offset + length);
+    ReadAhead w = window != null ? window : new ReadAhead(loader, options.readAheadBytes(), false);
+    return new SpanInputStream(w, zinfo, offset, offset + length);
   }
 
   /** Reads bytes {@code [offset, offset + length)} of the uncompressed tar. */
@@ -355,45 +558,142 @@ public final class SeekableLayer implements Closeable {
     return data;
   }
 
-  /** What this layer has fetched and decoded so far. */
-  public ReadStatistics statistics() {
-    return new ReadStatistics(bytesRead.sum(), reads.sum(), spansInflated.sum());
+  /**
+   * Fetches, verifies and caches the spans holding the files {@code names} (links followed; each
+   * file's tar headers too), several ranges in parallel, and returns when they are in the span
+   * cache (or, for a cache that keeps nothing, fetched). Counted in {@link
+   * ReadStatistics#spansPrefetched()}.
+   *
+   * @throws dev.soci.ztoc.EntryNotFoundException if a name is not in the layer (before anything is
+   *     fetched)
+   * @throws IOException if a span cannot be fetched or does not verify
+   */
+  public void prefetch(String... names) throws IOException {
+    List<long[]> ranges = new ArrayList<>();
+    for (String name : names) {
+      FileMetadata f = entry(name);
+      long start = ztoc.toc().headerOffset(f);
+      long end = f.uncompressedOffset() + (f.type() == EntryType.REG ? f.uncompressedSize() : 0);
+      if (start >= 0 && end > start && end <= ztoc.uncompressedArchiveSize()) {
+        ranges.add(new long[] {start, end});
+      }
+    }
+    List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
+    for (long[] r : ranges) {
+      int first = zinfo.spanOf(r[0]);
+      int last = zinfo.spanOf(r[1] - 1);
+      futures.addAll(loader.request(first, last, false, true));
+      for (int i = first; i <= last; i++) {
+        ids.add(i);
+      }
+    }
+    for (int k = 0; k < futures.size(); k++) {
+      loader.await(ids.get(k), futures.get(k), true);
+    }
   }
 
-  /** Closes the blob source. */
+  /**
+   * Fetches, verifies and caches spans {@code first..last} (for example a range of a prefetch
+   * artifact), and returns when they are in the span cache.
+   *
+   * @throws IllegalArgumentException if the range is not within {@code 0..ztoc().maxSpanId()}
+   */
+  public void prefetchSpans(int first, int last) throws IOException {
+    if (first < 0 || last < first || last > zinfo.maxSpanId()) {
+      throw new IllegalArgumentException(
+          "spans " + first + ".." + last + " are not within 0.." + zinfo.maxSpanId());
+    }
+    List<CompletableFuture<byte[]>> futures = loader.request(first, last, false, true);
+    for (int k = 0; k < futures.size(); k++) {
+      loader.await(first + k, futures.get(k), true);
+    }
+  }
+
+  /**
+   * A reader for going through the layer's files in TOC order (as extracting the whole layer does):
+   * it reads ahead span after span to the end of the layer, so every span is fetched and inflated
+   * once however many files it holds, even with a cache that keeps nothing. Files may also be
+   * opened out of order (then their spans are fetched again unless cached). Not thread-safe; open
+   * one per thread.
+   */
+  public SequentialReader sequentialReader() {
+    return new SequentialReader(
+        this, new ReadAhead(loader, Math.max(options.readAheadBytes(), 1), true));
+  }
+
+  /** The span cache this layer keeps its spans in. */
+  public SpanCache spanCache() {
+    return cache;
+  }
+
+  /** What this layer has fetched and decoded so far. */
+  public ReadStatistics statistics() {
+    return new ReadStatistics(
+        loader.bytesRead.sum(),
+        loader.reads.sum(),
+        loader.inflated.sum(),
+        loader.fetched.sum(),
+        loader.fromCache.sum(),
+        loader.fromDirectory.sum(),
+        loader.prefetched.sum(),
+        loader.refetches.sum());
+  }
+
+  /**
+   * Stops the background fetch, drops this layer's spans from the memory cache, and closes the blob
+   * source.
+   */
   @Override
   public void close() throws IOException {
+    closed = true;
+    loader.evict();
     source.close();
   }
 
-  Zinfo zinfo() {
-    return zinfo;
+  private synchronized void startBackgroundFetch() {
+    Thread t =
+        new Thread(
+            this::backgroundFetch, "soci-background-fetch-" + Integer.toHexString(hashCode()));
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    background = t;
+    t.start();
   }
 
-  long blobSize() {
-    return blobSize;
+  /**
+   * Upstream's background fetcher: spans in order, one at a time, skipping those already held;
+   * stops at the first error (on-demand reads are not affected) or when more would only evict what
+   * it fetched.
+   */
+  private void backgroundFetch() {
+    long budget = cache.maxBytes();
+    boolean directory = cache.directory().isPresent() && options.verifySpanDigests();
+    long added = 0;
+    for (int i = 0; i <= zinfo.maxSpanId() && !closed; i++) {
+      if (loader.cached(i) || (directory && loader.inDirectory(i))) {
+        continue;
+      }
+      long size = loader.declaredSize(i);
+      if (!directory && added + size > budget) {
+        return;
+      }
+      try {
+        loader.await(i, loader.request(i, i, true, true).get(0), true);
+        added += size;
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "background fetch of " + source + " stopped at span " + i + ": " + e.getMessage());
+        }
+        return;
+      }
+    }
   }
 
-  boolean verifiesSpans() {
-    return verifySpans;
-  }
-
-  long uncompressedSize() {
-    return ztoc.uncompressedArchiveSize();
-  }
-
-  String sourceName() {
-    return source.toString();
-  }
-
-  byte[] fetch(long offset, int length) throws IOException {
-    byte[] b = source.read(offset, length);
-    bytesRead.add(length);
-    reads.increment();
-    return b;
-  }
-
-  void countSpanInflated() {
-    spansInflated.increment();
+  /** The background fetch thread, if one was started (for tests). */
+  synchronized Thread backgroundThread() {
+    return background;
   }
 }

@@ -1,61 +1,31 @@
 package dev.soci.core;
 
 import dev.soci.ztoc.ZtocException;
-import dev.soci.ztoc.gzip.CheckpointInflater;
-import dev.soci.ztoc.gzip.GzipFormatException;
-import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
 
 /**
- * Streams the uncompressed bytes {@code [start, end)} of a layer: fetches the compressed bytes of
- * one span at a time from the blob source, verifies each span against its digest, and inflates from
- * the checkpoint of the first span with the JDK inflater. The inflater never produces more than the
- * spans fed to it declare (their uncompressed ranges in the zTOC): a span that inflates to more
- * fails, so a decompression bomb costs at most one span's declared size. Not thread-safe.
+ * Streams the uncompressed bytes {@code [start, end)} of a layer from whole spans, each verified
+ * and inflated once by {@link SpanLoader} and handed over by a {@link ReadAhead}. Skipping costs
+ * nothing: a span is only fetched when one of its bytes is read. Not thread-safe.
  */
 final class SpanInputStream extends InputStream {
-  private final SeekableLayer layer;
+  private final ReadAhead spans;
   private final Zinfo zinfo;
-  private final List<String> digests;
   private final long end;
   private final int lastSpan;
   private long position;
-  private int nextSpan;
-  private long fedUpTo;
-  private CheckpointInflater inflater;
-  private long toSkip;
-  private long inflatedTo;
-  private byte[] plain;
-  private int plainPos;
-  private int plainEnd;
+  private byte[] span;
+  private long spanStart;
   private boolean closed;
-  private byte[] skipBuffer;
 
-  /** Digest checks of fetched spans, running beside inflation; joined before bytes are returned. */
-  private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> pendingChecks =
-      new java.util.ArrayDeque<>();
-
-  SpanInputStream(SeekableLayer layer, long start, long end) throws ZtocException {
-    this.layer = layer;
-    this.zinfo = layer.zinfo();
-    this.digests = layer.ztoc().spanDigests();
+  SpanInputStream(ReadAhead spans, Zinfo zinfo, long start, long end) {
+    this.spans = spans;
+    this.zinfo = zinfo;
     this.position = start;
     this.end = end;
-    int first = end > start ? zinfo.spanOf(start) : 0;
     this.lastSpan = end > start ? zinfo.spanOf(end - 1) : -1;
-    this.nextSpan = first;
-    if (end > start && zinfo instanceof GzipZinfo g) {
-      this.inflater = new CheckpointInflater(g.checkpoint(first));
-      this.toSkip = start - g.checkpoint(first).out();
-      this.fedUpTo = g.startCompressedOffset(first);
-      this.inflatedTo = g.checkpoint(first).out();
-    }
   }
 
   @Override
@@ -66,6 +36,7 @@ final class SpanInputStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
     if (closed) {
       throw new IOException("stream closed");
     }
@@ -75,171 +46,69 @@ final class SpanInputStream extends InputStream {
     if (position >= end) {
       return -1;
     }
-    int want = (int) Math.min(len, end - position);
-    int n = inflater != null ? readGzip(b, off, want) : readPlain(b, off, want);
-    awaitChecks(); // no byte counts as read before every span it came from is verified
+    ensureSpan();
+    int n = (int) Math.min(Math.min(len, end - position), spanStart + span.length - position);
+    System.arraycopy(span, (int) (position - spanStart), b, off, n);
     position += n;
     return n;
   }
 
-  @Override
-  public long skip(long n) throws IOException {
-    long k = Math.max(0, Math.min(n, end - position));
-    long left = k;
-    byte[] buf = new byte[(int) Math.min(left, 1 << 16)];
-    while (left > 0) {
-      int r = read(buf, 0, (int) Math.min(buf.length, left));
-      if (r < 0) {
-        break;
+  /** Makes {@link #span} the span holding {@link #position} (which is before {@link #end}). */
+  private void ensureSpan() throws IOException {
+    if (span == null || position < spanStart || position >= spanStart + span.length) {
+      int i = zinfo.spanOf(position);
+      span = spans.span(i, lastSpan);
+      spanStart = zinfo.startUncompressedOffset(i);
+      if (position < spanStart || position >= spanStart + span.length) {
+        throw new ZtocException(
+            "uncompressed offset "
+                + position
+                + " is not inside span "
+                + i
+                + " (["
+                + spanStart
+                + ", "
+                + (spanStart + span.length)
+                + "))");
       }
-      left -= r;
     }
-    return k - left;
+  }
+
+  /** Writes straight from the spans, without an intermediate buffer. */
+  @Override
+  public long transferTo(java.io.OutputStream out) throws IOException {
+    long total = 0;
+    while (position < end) {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      ensureSpan();
+      int n = (int) Math.min(end - position, spanStart + span.length - position);
+      out.write(span, (int) (position - spanStart), n);
+      position += n;
+      total += n;
+    }
+    return total;
+  }
+
+  @Override
+  public long skip(long n) {
+    long k = Math.max(0, Math.min(n, end - position));
+    position += k;
+    return k;
   }
 
   @Override
   public int available() {
-    return (int) Math.min(Integer.MAX_VALUE, plainEnd - plainPos);
-  }
-
-  private int readGzip(byte[] b, int off, int want) throws IOException {
-    if (toSkip > 0 && skipBuffer == null) {
-      skipBuffer = new byte[(int) Math.min(toSkip, 1 << 16)];
+    if (span == null || position < spanStart || position >= spanStart + span.length) {
+      return 0;
     }
-    while (toSkip > 0) {
-      toSkip -= inflateSome(skipBuffer, 0, (int) Math.min(toSkip, skipBuffer.length));
-    }
-    return inflateSome(b, off, want);
-  }
-
-  private int inflateSome(byte[] b, int off, int len) throws IOException {
-    for (; ; ) {
-      int n = inflater.inflate(b, off, len);
-      if (n > 0) {
-        inflatedTo += n;
-        long declaredEnd = zinfo.endUncompressedOffset(nextSpan - 1, layer.uncompressedSize());
-        if (inflatedTo > declaredEnd) {
-          throw new ZtocException(
-              "spans up to "
-                  + (nextSpan - 1)
-                  + " of "
-                  + layer.sourceName()
-                  + " inflate past uncompressed offset "
-                  + declaredEnd
-                  + ", where the zTOC says they end: the zTOC does not belong to this layer");
-        }
-        return n;
-      }
-      if (!inflater.needsInput()) {
-        throw new GzipFormatException(fedUpTo, "inflate made no progress");
-      }
-      if (nextSpan > lastSpan) {
-        throw new GzipFormatException(
-            fedUpTo,
-            "compressed data of spans up to "
-                + lastSpan
-                + " ended before uncompressed offset "
-                + end
-                + " was reached");
-      }
-      byte[] span = fetchSpan(nextSpan);
-      long spanStart = zinfo.startCompressedOffset(nextSpan);
-      int skip = (int) (fedUpTo - spanStart); // neighbouring spans share one byte when bits != 0
-      fedUpTo = spanStart + span.length;
-      nextSpan++;
-      layer.countSpanInflated();
-      inflater.setInput(span, skip, span.length - skip);
-    }
-  }
-
-  private int readPlain(byte[] b, int off, int want) throws IOException {
-    if (plainPos >= plainEnd) {
-      int span = zinfo.spanOf(position);
-      plain = fetchSpan(span);
-      long spanStart = zinfo.startCompressedOffset(span);
-      plainPos = (int) (position - spanStart);
-      plainEnd = plain.length;
-      if (plainPos >= plainEnd) {
-        throw new ZtocException(
-            "uncompressed offset " + position + " is past the end of span " + span);
-      }
-    }
-    int n = Math.min(want, plainEnd - plainPos);
-    System.arraycopy(plain, plainPos, b, off, n);
-    plainPos += n;
-    return n;
-  }
-
-  private byte[] fetchSpan(int span) throws IOException {
-    long from = zinfo.startCompressedOffset(span);
-    long to = zinfo.endCompressedOffset(span, layer.blobSize());
-    if (from < 0 || to < from || to - from > Integer.MAX_VALUE - 8) {
-      throw new ZtocException(
-          "span " + span + " has an impossible compressed range [" + from + ", " + to + ")");
-    }
-    byte[] bytes = layer.fetch(from, (int) (to - from));
-    if (layer.verifiesSpans()) {
-      pendingChecks.add(
-          java.util.concurrent.CompletableFuture.runAsync(
-              () -> {
-                try {
-                  verify(span, bytes);
-                } catch (SpanVerificationException e) {
-                  throw new java.util.concurrent.CompletionException(e);
-                }
-              },
-              SpanVerifiers.EXECUTOR));
-    }
-    return bytes;
-  }
-
-  private void awaitChecks() throws IOException {
-    while (!pendingChecks.isEmpty()) {
-      try {
-        pendingChecks.peek().join();
-        pendingChecks.poll();
-      } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw e;
-      }
-    }
-  }
-
-  private void verify(int span, byte[] bytes) throws SpanVerificationException {
-    if (span >= digests.size()) {
-      throw new SpanVerificationException(span, "the zTOC has no digest for span " + span);
-    }
-    String actual;
-    try {
-      actual =
-          "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    if (!actual.equals(digests.get(span))) {
-      throw new SpanVerificationException(
-          span,
-          "span "
-              + span
-              + " of "
-              + layer.sourceName()
-              + " has digest "
-              + actual
-              + ", but the zTOC expects "
-              + digests.get(span));
-    }
+    return (int) Math.min(end - position, spanStart + span.length - position);
   }
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      pendingChecks.forEach(f -> f.cancel(false));
-      if (inflater != null) {
-        inflater.close();
-      }
-    }
+    closed = true;
+    span = null;
   }
 }

@@ -121,8 +121,8 @@ class HostileZtocTest {
     try (SeekableLayer l = SeekableLayer.open(blob, forged)) {
       assertThatThrownBy(() -> l.readRange(from, 400_000))
           .isInstanceOf(ZtocException.class)
-          .hasMessageContaining("spans up to 5")
-          .hasMessageContaining("inflate past uncompressed offset " + (c6.out() - 4096));
+          .hasMessageContaining("span 5 ")
+          .hasMessageContaining("inflates past uncompressed offset " + (c6.out() - 4096));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.soci.core.extract;
 
 import dev.soci.core.SeekableLayer;
+import dev.soci.core.SequentialReader;
 import dev.soci.ztoc.EntryNotFoundException;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.FileMetadata;
@@ -151,16 +152,18 @@ public final class LayerExtractor {
         throw new EntryNotFoundException("file " + w + " does not exist in metadata");
       }
     }
-    Run run = new Run(layer, root);
-    for (int i = 0; i < entries.size(); i++) {
-      List<String> p = paths.get(i);
-      if (p != null && !p.isEmpty()) {
-        run.extract(entries.get(i), p);
+    try (SequentialReader reader = layer.sequentialReader()) {
+      Run run = new Run(layer, reader, root);
+      for (int i = 0; i < entries.size(); i++) {
+        List<String> p = paths.get(i);
+        if (p != null && !p.isEmpty()) {
+          run.extract(entries.get(i), p);
+        }
       }
+      run.finishDirectories();
+      return new ExtractionResult(
+          run.files, run.directories.size(), run.symlinks, run.hardLinks, run.special, run.skipped);
     }
-    run.finishDirectories();
-    return new ExtractionResult(
-        run.files, run.directories.size(), run.symlinks, run.hardLinks, run.special, run.skipped);
   }
 
   /**
@@ -221,20 +224,35 @@ public final class LayerExtractor {
   /** The state of one extraction. */
   private final class Run {
     private final SeekableLayer layer;
+    private final SequentialReader reader;
     private final Path root;
+
+    /**
+     * Parent paths (joined components) already walked in this run, and the directory each leads to,
+     * checked as {@link #parentDirectory} checks. Valid while nothing is deleted: only {@link
+     * #clear} deletes, and it empties the map, so a directory replaced by a link is walked again.
+     */
+    private final java.util.HashMap<String, Path> walked = new java.util.HashMap<>();
+
     private final Set<String> extractedFiles = new HashSet<>();
     private final List<Directory> directoryEntries = new ArrayList<>();
     private final Set<Path> directories = new HashSet<>();
     private final List<String> skipped = new ArrayList<>();
     private final boolean posix =
         FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /** Permission bits the umask was seen to remove, and the bits whose fate is known. */
+    private long umaskRemoved;
+
+    private long umaskChecked;
     private int files;
     private int symlinks;
     private int hardLinks;
     private int special;
 
-    Run(SeekableLayer layer, Path root) {
+    Run(SeekableLayer layer, SequentialReader reader, Path root) {
       this.layer = layer;
+      this.reader = reader;
       this.root = root;
     }
 
@@ -266,6 +284,14 @@ public final class LayerExtractor {
      * missing directories; a component that is a link must resolve inside the root.
      */
     private Path parentDirectory(String name, List<String> rel) throws IOException {
+      if (rel.size() == 1) {
+        return root;
+      }
+      String parentKey = String.join("/", rel.subList(0, rel.size() - 1));
+      Path known = walked.get(parentKey);
+      if (known != null) {
+        return known;
+      }
       Path cur = root;
       for (int i = 0; i < rel.size() - 1; i++) {
         Path next = cur.resolve(rel.get(i));
@@ -342,6 +368,7 @@ public final class LayerExtractor {
               null);
         }
       }
+      walked.put(parentKey, cur);
       return cur;
     }
 
@@ -350,6 +377,7 @@ public final class LayerExtractor {
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         return;
       }
+      walked.clear();
       if (!overwrite) {
         throw new ExtractionException(
             f.name(),
@@ -385,20 +413,64 @@ public final class LayerExtractor {
     }
 
     private void regularFile(FileMetadata f, FileMetadata data, Path target) throws IOException {
-      clear(f, target);
-      try (InputStream in = layer.openFile(data);
-          OutputStream out =
-              Files.newOutputStream(
-                  target,
-                  StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS)) {
+      try (InputStream in = reader.openFile(data);
+          OutputStream out = createNew(f, target)) {
         in.transferTo(out);
       }
-      applyMode(f, target);
+      applyCreatedMode(f, target);
       f.modTimeInstant().ifPresent(t -> setTime(target, t));
       extractedFiles.add(key(target));
       files++;
+    }
+
+    /**
+     * Creates {@code target} with {@code O_CREAT|O_EXCL} (never following a link); when something
+     * is there, {@link #clear} decides (refuse, or remove it) and the creation is tried once more.
+     */
+    private OutputStream createNew(FileMetadata f, Path target) throws IOException {
+      try {
+        return open(f, target);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        clear(f, target);
+        return open(f, target);
+      }
+    }
+
+    /** Opens a new file with the entry's permission bits (the process umask may remove some). */
+    private OutputStream open(FileMetadata f, Path target) throws IOException {
+      Set<java.nio.file.OpenOption> options =
+          Set.of(
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      java.nio.channels.FileChannel ch =
+          posix
+              ? java.nio.channels.FileChannel.open(
+                  target,
+                  options,
+                  java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                      permissions(maskedMode(f) & 0777)))
+              : java.nio.channels.FileChannel.open(target, options);
+      return java.nio.channels.Channels.newOutputStream(ch);
+    }
+
+    /**
+     * Sets the mode of a file just created by {@link #open} unless the creation already gave it:
+     * the umask is learned from the files created (which bits it removed, out of which bits were
+     * asked for), so after the first few files a chmod is needed only where the umask interferes.
+     */
+    private void applyCreatedMode(FileMetadata f, Path target) throws IOException {
+      long mode = maskedMode(f);
+      if (!posix || (mode & 07000) != 0) {
+        applyMode(f, target);
+        return;
+      }
+      if ((mode & ~umaskChecked) != 0) {
+        long actual = bits(Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+        umaskRemoved |= mode & ~actual;
+        umaskChecked |= mode;
+      }
+      if ((mode & umaskRemoved) != 0) {
+        applyMode(f, target);
+      }
     }
 
     private void symlink(FileMetadata f, Path target) throws IOException {
@@ -587,6 +659,16 @@ public final class LayerExtractor {
 
   /** A directory entry whose mode and time are applied at the end. */
   private record Directory(FileMetadata entry, Path path) {}
+
+  static long bits(Set<PosixFilePermission> permissions) {
+    long mode = 0;
+    for (int i = 0; i < 9; i++) {
+      if (permissions.contains(permissions(1L << i).iterator().next())) {
+        mode |= 1L << i;
+      }
+    }
+    return mode;
+  }
 
   static Set<PosixFilePermission> permissions(long mode) {
     Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);

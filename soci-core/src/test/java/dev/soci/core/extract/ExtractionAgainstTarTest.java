@@ -54,6 +54,28 @@ class ExtractionAgainstTarTest {
     assertThat(describe(ours)).isEqualTo(expected);
   }
 
+  @org.junit.jupiter.api.Test
+  void extractAllInflatesEachSpanOnceEvenWithoutACache() throws Exception {
+    Path blob =
+        Path.of(
+            System.getProperty("soci.testdata", "../testdata"),
+            "upstream/layers/spans.gnutar.gzip6.tar.gz");
+    Path ours = Files.createDirectories(tmp.resolve("ours"));
+    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
+    assumeTrue(runTar(blob, theirs), "GNU tar is not available");
+    dev.soci.ztoc.Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(65536).build(blob);
+    try (SeekableLayer l =
+        SeekableLayer.open(
+            blob,
+            ztoc,
+            SeekableLayer.Options.defaults().withSpanCache(dev.soci.core.SpanCache.disabled()))) {
+      LayerExtractor.withDefaults().extract(l, ours);
+      assertThat(l.statistics().spansInflated()).isLessThanOrEqualTo(ztoc.maxSpanId() + 1L);
+      assertThat(l.statistics().compressedBytesRead()).isLessThanOrEqualTo(Files.size(blob));
+    }
+    assertThat(describe(ours)).isEqualTo(describe(theirs));
+  }
+
   private static boolean runTar(Path blob, Path dir) throws IOException, InterruptedException {
     Process p;
     try {
