@@ -9,4 +9,10 @@ module dev.soci.core {
   exports dev.soci.core.extract;
   exports dev.soci.core.image;
   exports dev.soci.core.registry;
+  exports dev.soci.core.nio;
+
+  uses dev.soci.core.nio.RegistrySourceFactory;
+
+  provides java.nio.file.spi.FileSystemProvider with
+      dev.soci.core.nio.SociFileSystemProvider;
 }
