@@ -291,6 +291,9 @@ final class SociPath implements Path {
     if (base.hasDotOrDotDot() || child.hasDotOrDotDot()) {
       base = base.normalize();
       child = child.normalize();
+      if (base.isEmpty()) {
+        return child;
+      }
     }
     int baseCount = base.getNameCount();
     int childCount = child.getNameCount();
