@@ -18,6 +18,7 @@ public final class SociCommand {
           ConvertCommand.SPEC,
           IndexCommand.SPEC,
           CatCommand.SPEC,
+          LsCommand.SPEC,
           PushCommand.SPEC,
           PullCommand.SPEC);
 
