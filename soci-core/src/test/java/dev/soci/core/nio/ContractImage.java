@@ -26,7 +26,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   <li>umoci's diff: a deleted file and directory (whiteouts), a rewritten file, a new hard link
  *       to a file of layer 1;
  *   <li>tar: {@code opt/app} replaced opaquely, a file owned by 1234:5678, a dangling link and a
- *       link into a deleted directory.
+ *       link into a deleted directory, and a loop {@code loop1 -> loop2 -> /loop1}.
  * </ol>
  */
 final class ContractImage {
@@ -92,6 +92,8 @@ final class ContractImage {
     Files.writeString(l3.resolve("opt/app/c"), "c from layer 3\n");
     Files.createSymbolicLink(l3.resolve("dangling"), Path.of("no/such/file"));
     Files.createSymbolicLink(l3.resolve("into-deleted"), Path.of("var/cache/x"));
+    Files.createSymbolicLink(l3.resolve("loop1"), Path.of("loop2"));
+    Files.createSymbolicLink(l3.resolve("loop2"), Path.of("/loop1"));
     Path tar = work.resolve("l3.tar");
     run(
         work,
@@ -107,7 +109,9 @@ final class ContractImage {
         l3.toString(),
         "opt",
         "dangling",
-        "into-deleted");
+        "into-deleted",
+        "loop1",
+        "loop2");
     run(work, "umoci", "raw", "add-layer", "--image", image, tar.toString());
 
     SociIndexBuilder.withDefaults()

@@ -150,6 +150,15 @@ class SociFileSystemContractTest {
     assertThat(Files.exists(fs.getPath("/dangling"), LinkOption.NOFOLLOW_LINKS)).isTrue();
     assertThatThrownBy(() -> Files.readAllBytes(fs.getPath("/into-deleted")))
         .isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> Files.readAllBytes(fs.getPath("/loop1")))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("too many levels of symbolic links");
+    assertThat(Files.exists(fs.getPath("/loop2"))).isFalse();
+    assertThat(Files.readSymbolicLink(fs.getPath("/loop2"))).isEqualTo(fs.getPath("/loop1"));
+    try (Stream<Path> s = Files.walk(fs.getPath("/"), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      // as on the default file system: bin -> usr/bin is walked into, the loop shows as a link
+      assertThat(s.map(Path::toString)).contains("/bin/tool", "/usr/bin/tool", "/loop1");
+    }
     assertThatThrownBy(() -> Files.readSymbolicLink(fs.getPath("/etc/passwd")))
         .isInstanceOf(NotLinkException.class);
     assertThatThrownBy(() -> Files.newInputStream(fs.getPath("/abs"), LinkOption.NOFOLLOW_LINKS))
