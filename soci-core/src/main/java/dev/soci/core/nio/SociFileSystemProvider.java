@@ -178,7 +178,12 @@ public final class SociFileSystemProvider extends FileSystemProvider {
           "env key \"" + FileSystemOptions.IMAGE + "\" (a tag or digest) is required for " + path);
     }
     Path dir = path.toAbsolutePath().normalize();
-    URI key = URI.create(SCHEME + ":" + dir.toUri() + "?image=" + options.image());
+    URI key;
+    try {
+      key = new URI(SCHEME, dir.toUri() + "?image=" + options.image(), null); // quotes the image
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("image \"" + options.image() + "\": " + e.getMessage(), e);
+    }
     SociFileSystem fs = open(key, OciLayoutSource.open(dir), options.image(), options);
     fileSystems.putIfAbsent(key, fs); // the first one of a layout image is found by its URI
     return fs;
