@@ -479,12 +479,33 @@ public final class SeekableLayer implements Closeable {
     return openFile(entry, null);
   }
 
+  /**
+   * Reads and checks the tar header chain in front of {@code entry}'s data, as {@link
+   * #openFile(FileMetadata)} does, fetching only the spans that hold the chain (no read-ahead into
+   * the data); nothing when tar header verification is off. For random access to a file through
+   * {@link #openRange}.
+   *
+   * @throws dev.soci.ztoc.TocMismatchException if the tar header does not describe {@code entry}
+   */
+  public void verifyHeader(FileMetadata entry) throws IOException {
+    if (verifyHeaders) {
+      openFile(entry, null, true).close();
+    }
+  }
+
   /** {@link #openFile(FileMetadata)} reading through {@code window} (null: a new one). */
   InputStream openFile(FileMetadata entry, ReadAhead window) throws IOException {
     long size = entry.type() == EntryType.REG ? entry.uncompressedSize() : 0;
     if (!verifyHeaders) {
       return openRange(entry.uncompressedOffset(), size, window);
     }
+    return openFile(entry, window, false);
+  }
+
+  /** Opens {@code entry} after checking its header chain; {@code headerOnly}: without the data. */
+  private InputStream openFile(FileMetadata entry, ReadAhead window, boolean headerOnly)
+      throws IOException {
+    long size = headerOnly || entry.type() != EntryType.REG ? 0 : entry.uncompressedSize();
     long headerOffset = ztoc.toc().headerOffset(entry);
     long chainLength = entry.uncompressedOffset() - headerOffset;
     if (chainLength > limits.maxHeaderChainLength()) {

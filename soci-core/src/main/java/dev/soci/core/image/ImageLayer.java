@@ -105,7 +105,7 @@ final class ImageLayer implements Closeable {
     if (verified.contains(entry)) {
       return;
     }
-    seekable().openFile(entry).close(); // reads and checks the header chain (unless turned off)
+    seekable().verifyHeader(entry); // only the header chain's spans (unless turned off)
     verified.add(entry);
   }
 

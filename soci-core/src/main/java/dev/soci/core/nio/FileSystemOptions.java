@@ -20,8 +20,8 @@ import java.util.Set;
  *       also as {@code char[]}); default: docker's {@code config.json};
  *   <li>{@value #CACHE_BYTES}: the most bytes of verified span data kept in memory for reuse
  *       ({@code Long}, {@code Integer}, {@code Short}, {@code Byte}, or a decimal {@code String});
- *       default {@value #DEFAULT_CACHE_BYTES}. Checked and kept, but without effect until {@link
- *       dev.soci.core.SeekableLayer} has a span cache: each read fetches its spans;
+ *       default {@value #DEFAULT_CACHE_BYTES}: a {@link dev.soci.core.SpanCache} of the file
+ *       system's own, emptied when it is closed; 0 keeps nothing (each read fetches its spans);
  *   <li>{@value #VERIFY}: check every span against its zTOC digest and every file's tar header
  *       ({@code Boolean} or {@code "true"}/{@code "false"}); default true.
  * </ul>

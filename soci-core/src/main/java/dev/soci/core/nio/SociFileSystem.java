@@ -1,5 +1,6 @@
 package dev.soci.core.nio;
 
+import dev.soci.core.SpanCache;
 import dev.soci.core.image.ContentSource;
 import dev.soci.core.image.ImageEntry;
 import dev.soci.core.image.ImageStatistics;
@@ -29,8 +30,8 @@ import java.util.regex.Pattern;
  * SociFileSystemProvider}; see there for how to open one.
  *
  * <p>Thread-safe. {@link #close()} waits for the operations in progress, then closes the image, the
- * content source, and every channel and stream opened on it; afterwards, operations on its paths
- * throw {@link ClosedFileSystemException}.
+ * content source, and every channel and stream opened on it, and empties its span cache;
+ * afterwards, operations on its paths throw {@link ClosedFileSystemException}.
  */
 public final class SociFileSystem extends FileSystem {
   private final SociFileSystemProvider provider;
@@ -38,6 +39,7 @@ public final class SociFileSystem extends FileSystem {
   private final ContentSource source;
   private final SociImage image;
   private final FileSystemOptions options;
+  private final SpanCache cache; // null only for a file system without image (tests of paths)
   private final SociPath root;
   private final SociFileStore store;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -49,8 +51,10 @@ public final class SociFileSystem extends FileSystem {
       URI uri,
       ContentSource source,
       SociImage image,
-      FileSystemOptions options) {
+      FileSystemOptions options,
+      SpanCache cache) {
     this.provider = provider;
+    this.cache = cache;
     this.uri = uri;
     this.source = source;
     this.image = image;
@@ -112,6 +116,9 @@ public final class SociFileSystem extends FileSystem {
           first.addSuppressed(e);
         }
       }
+    }
+    if (cache != null) {
+      cache.clear(); // the layers dropped their spans as they closed; nothing may stay
     }
     if (first != null) {
       throw first;

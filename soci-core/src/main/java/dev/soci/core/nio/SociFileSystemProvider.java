@@ -1,6 +1,7 @@
 package dev.soci.core.nio;
 
 import dev.soci.core.SeekableLayer;
+import dev.soci.core.SpanCache;
 import dev.soci.core.image.ContentSource;
 import dev.soci.core.image.ImageEntry;
 import dev.soci.core.image.OciLayoutSource;
@@ -193,8 +194,9 @@ public final class SociFileSystemProvider extends FileSystemProvider {
       URI key, ContentSource source, String reference, FileSystemOptions options)
       throws IOException {
     try {
-      SociImage image = SociImage.open(source, reference, imageOptions(options));
-      return new SociFileSystem(this, key, source, image, options);
+      SpanCache cache = SpanCache.ofMaxBytes(options.cacheBytes());
+      SociImage image = SociImage.open(source, reference, imageOptions(options, cache));
+      return new SociFileSystem(this, key, source, image, options, cache);
     } catch (IOException | RuntimeException e) {
       try {
         source.close();
@@ -205,11 +207,12 @@ public final class SociFileSystemProvider extends FileSystemProvider {
     }
   }
 
-  static SociImage.Options imageOptions(FileSystemOptions o) {
+  static SociImage.Options imageOptions(FileSystemOptions o, SpanCache cache) {
     SeekableLayer.Options layer =
         SeekableLayer.Options.defaults()
             .withVerifySpanDigests(o.verify())
-            .withVerifyTarHeaders(o.verify());
+            .withVerifyTarHeaders(o.verify())
+            .withSpanCache(cache);
     return SociImage.Options.defaults().withPlatform(o.platform()).withLayerOptions(layer);
   }
 

@@ -366,4 +366,27 @@ class SociFileSystemContractTest {
     assertThat(Files.walk(fs.getPath("/etc")).map(Path::toString).collect(Collectors.toList()))
         .containsExactly("/etc", "/etc/passwd", "/etc/shadow");
   }
+
+  @Test
+  void cacheBytesKeepsSpansForTheNextReadAndZeroKeepsNone() throws IOException {
+    Path big = fs.getPath("/data/big.bin");
+    SociFileSystem cached = (SociFileSystem) fs;
+    Files.readAllBytes(big);
+    long first = cached.statistics().layerBytesFetched();
+    assertThat(Files.readAllBytes(big)).isEqualTo(ContractImage.BIG);
+    assertThat(cached.statistics().layerBytesFetched()).isEqualTo(first); // all from the cache
+
+    try (SociFileSystem none =
+        (SociFileSystem)
+            FileSystems.newFileSystem(
+                built.layout(), Map.of("image", ContractImage.SOCI_TAG, "cacheBytes", "0"))) {
+      Path b = none.getPath("/data/big.bin");
+      Files.readAllBytes(b);
+      long once = none.statistics().layerBytesFetched();
+      assertThat(Files.readAllBytes(b)).isEqualTo(ContractImage.BIG);
+      // fetched again: at least the file's random (incompressible) bytes
+      assertThat(none.statistics().layerBytesFetched() - once)
+          .isGreaterThanOrEqualTo(ContractImage.BIG_SIZE);
+    }
+  }
 }

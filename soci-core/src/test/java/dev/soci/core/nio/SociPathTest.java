@@ -27,7 +27,7 @@ class SociPathTest {
   /** A file system without an image: only its path syntax is used. */
   private static final SociFileSystem FS =
       new SociFileSystem(
-          new SociFileSystemProvider(), URI.create("soci://test/x:y"), null, null, null);
+          new SociFileSystemProvider(), URI.create("soci://test/x:y"), null, null, null, null);
 
   private static String randomPath(Random r) {
     StringBuilder b = new StringBuilder(r.nextInt(4) == 0 ? "/" : "");
