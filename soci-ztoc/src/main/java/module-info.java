@@ -4,8 +4,6 @@
  * byte-exact flatbuffers codec. No network access.
  */
 module dev.soci.ztoc {
-  requires flatbuffers.java;
-
   exports dev.soci.ztoc;
   exports dev.soci.ztoc.gzip;
   exports dev.soci.ztoc.zinfo;

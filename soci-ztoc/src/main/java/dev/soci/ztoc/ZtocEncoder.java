@@ -1,6 +1,6 @@
 package dev.soci.ztoc;
 
-import com.google.flatbuffers.FlatBufferBuilder;
+import dev.soci.ztoc.internal.flatbuffers.FlatBufferWriter;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.List;
  * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes ({@code
  * ztoc/ztoc_marshaler.go}). Objects are created in upstream's order and tables are filled field by
  * field in upstream's order, because both decide the layout (spec {@code ztoc.md} sections 3 and
- * 4). Never use flatc's {@code createX(...)} helpers here: they add fields sorted by size.
+ * 4); {@link FlatBufferWriter} lays them out by the Go runtime's rules.
  */
 final class ZtocEncoder {
   // Slots of table Ztoc.
@@ -70,7 +70,7 @@ final class ZtocEncoder {
   static ByteBuffer encodeToBuffer(Ztoc ztoc) {
     // The initial capacity does not change the bytes (offsets are relative to the buffer end);
     // a good estimate only saves the copies of repeated doubling.
-    FlatBufferBuilder b = new FlatBufferBuilder(estimateSize(ztoc));
+    FlatBufferWriter b = new FlatBufferWriter(estimateSize(ztoc));
     int version = string(b, ztoc.version());
     int buildTool = string(b, ztoc.buildToolIdentifier());
     int toc = toc(b, ztoc.toc().entries());
@@ -82,9 +82,9 @@ final class ZtocEncoder {
     } else {
       // Serialize the zinfo straight into the buffer: no intermediate copy of the windows.
       Zinfo zinfo = ztoc.zinfoOrNull();
-      ByteBuffer v = b.createUnintializedVector(1, zinfo.serializedSize(), 1);
-      zinfo.writeTo(v);
-      checkpoints = b.endVector();
+      int size = zinfo.serializedSize();
+      zinfo.writeTo(b.startByteVector(size));
+      checkpoints = b.endVector(size);
     }
     List<String> digests = ztoc.spanDigests();
     int[] digestOffsets = new int[digests.size()];
@@ -115,7 +115,7 @@ final class ZtocEncoder {
     return b.dataBuffer();
   }
 
-  private static int toc(FlatBufferBuilder b, List<FileMetadata> files) {
+  private static int toc(FlatBufferWriter b, List<FileMetadata> files) {
     int n = files.size();
     int[] offsets = new int[n];
     int[] xattrScratch = new int[8];
@@ -168,19 +168,19 @@ final class ZtocEncoder {
   }
 
   /** A vector of offsets that reads {@code offsets[0..count)} in order (prepended last first). */
-  private static int offsetVector(FlatBufferBuilder b, int[] offsets, int count) {
+  private static int offsetVector(FlatBufferWriter b, int[] offsets, int count) {
     b.startVector(OFFSET_SIZE, count, OFFSET_SIZE);
     for (int i = count - 1; i >= 0; i--) {
       b.addOffset(offsets[i]);
     }
-    return b.endVector();
+    return b.endVector(count);
   }
 
-  private static int string(FlatBufferBuilder b, byte[] raw) {
-    return b.createString(ByteBuffer.wrap(raw));
+  private static int string(FlatBufferWriter b, byte[] raw) {
+    return b.createString(raw);
   }
 
-  private static int string(FlatBufferBuilder b, String s) {
+  private static int string(FlatBufferWriter b, String s) {
     return string(b, s.getBytes(StandardCharsets.UTF_8));
   }
 

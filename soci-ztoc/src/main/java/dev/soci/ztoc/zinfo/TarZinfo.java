@@ -1,7 +1,7 @@
 package dev.soci.ztoc.zinfo;
 
-import com.google.flatbuffers.FlatBufferBuilder;
 import dev.soci.ztoc.MalformedZtocException;
+import dev.soci.ztoc.internal.flatbuffers.FlatBufferWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -167,14 +167,14 @@ public final class TarZinfo implements Zinfo {
 
   @Override
   public byte[] toBytes() {
-    FlatBufferBuilder b = new FlatBufferBuilder(0);
+    FlatBufferWriter b = new FlatBufferWriter(64);
     b.startTable(3);
     b.addInt(0, version, 0);
     b.addLong(1, spanSize, 0);
     b.addLong(2, size, 0);
     int root = b.endTable();
     b.finish(root);
-    return b.sizedByteArray();
+    return b.toByteArray();
   }
 
   @Override
