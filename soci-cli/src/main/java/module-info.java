@@ -4,4 +4,5 @@
  */
 module dev.soci.cli {
   requires dev.soci.core;
+  requires dev.soci.common; // AtomicFiles (exported to this module)
 }

@@ -5,6 +5,7 @@
 // "module": dev.soci.core, the target of the qualified export, is compiled after this module.
 @SuppressWarnings("module")
 module dev.soci.oci {
+  requires transitive dev.soci.common;
   requires com.fasterxml.jackson.core;
 
   exports dev.soci.oci;

@@ -4,6 +4,8 @@
  * byte-exact flatbuffers codec. No network access.
  */
 module dev.soci.ztoc {
+  requires transitive dev.soci.common;
+
   exports dev.soci.ztoc;
   exports dev.soci.ztoc.gzip;
   exports dev.soci.ztoc.zinfo;

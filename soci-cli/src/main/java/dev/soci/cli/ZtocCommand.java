@@ -1,5 +1,6 @@
 package dev.soci.cli;
 
+import dev.soci.common.internal.AtomicFiles;
 import dev.soci.core.SeekableLayer;
 import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.FileMetadata;
@@ -10,7 +11,6 @@ import dev.soci.ztoc.ZtocLimits;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +116,7 @@ final class ZtocCommand {
     Ztoc ztoc = stdin ? builder.build(System.in) : builder.build(Path.of(layer));
     MessageDigest sha = sha256();
     long[] size = {0};
-    Files2.writeAtomically(
+    AtomicFiles.write(
         out,
         force,
         os -> {
@@ -166,16 +166,14 @@ final class ZtocCommand {
           throw new java.nio.file.FileAlreadyExistsException(
               output + " (use --force to overwrite)");
         }
-        Path tmp = Files2.tempBeside(output);
-        try {
-          try (InputStream in = l.openFile(f);
-              OutputStream os = Files.newOutputStream(tmp)) {
-            in.transferTo(os);
-          }
-          Files2.moveIntoPlace(tmp, output, force);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(
+            output,
+            force,
+            os -> {
+              try (InputStream in = l.openFile(f)) {
+                in.transferTo(os);
+              }
+            });
       }
     }
     return 0;

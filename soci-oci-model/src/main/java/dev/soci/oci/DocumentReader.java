@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.soci.common.internal.GoText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -45,7 +46,7 @@ final class DocumentReader {
       throw new InvalidDocumentException(
           doc, null, "document is " + json.length + " bytes, more than the limit of " + maxSize);
     }
-    char[] chars = GoUtf8.decode(json);
+    char[] chars = GoText.decodeUtf8(json);
     int start = 0;
     while (start < chars.length
         && (chars[start] == ' '
@@ -167,7 +168,7 @@ final class DocumentReader {
     if (t != JsonToken.VALUE_STRING) {
       throw wrongType(path, "a string");
     }
-    return GoUtf8.replaceLoneSurrogates(p.getText());
+    return GoText.replaceLoneSurrogates(p.getText());
   }
 
   private Long int64(String path) throws IOException {
@@ -213,7 +214,7 @@ final class DocumentReader {
     members(
         path,
         name -> {
-          String key = GoUtf8.replaceLoneSurrogates(name);
+          String key = GoText.replaceLoneSurrogates(name);
           String v = string(path + "[" + quote(key) + "]");
           map.put(key, v == null ? "" : v);
           return true;

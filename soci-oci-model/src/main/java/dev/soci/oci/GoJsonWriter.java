@@ -1,5 +1,6 @@
 package dev.soci.oci;
 
+import dev.soci.common.internal.GoText;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -9,18 +10,10 @@ import java.util.Map;
 /**
  * Writes the OCI types exactly as Go's {@code encoding/json} ({@code json.Marshal}, Go 1.22+)
  * writes the image-spec v1.1.1 structs: compact, members in struct order, {@code omitempty} members
- * left out when empty, map keys sorted by bytes, strings escaped as Go escapes them.
- *
- * <p>String escaping: {@code "} and {@code \} get a backslash; backspace, form feed, newline,
- * carriage return and tab their short escapes; other characters below U+0020 and the HTML
- * characters {@code <}, {@code >}, {@code &} a six-character escape (backslash, {@code u00}, two
- * lowercase hex digits); U+2028 and U+2029 their six-character escapes; an unpaired surrogate (a
- * Java string's counterpart of invalid UTF-8, which Go writes as the escape of U+FFFD) the escape
- * of U+FFFD; everything else, DEL and non-ASCII included, raw UTF-8.
+ * left out when empty, map keys sorted by bytes, strings escaped as Go escapes them ({@link
+ * GoText#appendJsonString(StringBuilder, String)}).
  */
 final class GoJsonWriter {
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
 
   byte[] toByteArray() {
@@ -42,66 +35,10 @@ final class GoJsonWriter {
   }
 
   void string(String s) {
-    out.write('"');
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        switch (c) {
-          case '"' -> raw("\\\"");
-          case '\\' -> raw("\\\\");
-          case '\b' -> raw("\\b");
-          case '\f' -> raw("\\f");
-          case '\n' -> raw("\\n");
-          case '\r' -> raw("\\r");
-          case '\t' -> raw("\\t");
-          case '<', '>', '&' -> hexEscape(c);
-          default -> {
-            if (c < 0x20) {
-              hexEscape(c);
-            } else {
-              out.write(c);
-            }
-          }
-        }
-      } else if (c == 0x2028 || c == 0x2029) {
-        raw(c == 0x2028 ? "\\u2028" : "\\u2029");
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        utf8(Character.toCodePoint(c, s.charAt(i + 1)));
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        raw("\\ufffd");
-      } else {
-        utf8(c);
-      }
-    }
-    out.write('"');
-  }
-
-  private void hexEscape(int c) {
-    raw("\\u00");
-    out.write(HEX[c >> 4]);
-    out.write(HEX[c & 0xF]);
-  }
-
-  private void utf8(int cp) {
-    if (cp < 0x80) {
-      out.write(cp);
-    } else if (cp < 0x800) {
-      out.write(0xC0 | cp >> 6);
-      out.write(0x80 | cp & 0x3F);
-    } else if (cp < 0x10000) {
-      out.write(0xE0 | cp >> 12);
-      out.write(0x80 | cp >> 6 & 0x3F);
-      out.write(0x80 | cp & 0x3F);
-    } else {
-      out.write(0xF0 | cp >> 18);
-      out.write(0x80 | cp >> 12 & 0x3F);
-      out.write(0x80 | cp >> 6 & 0x3F);
-      out.write(0x80 | cp & 0x3F);
-    }
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    GoText.appendJsonString(sb, s);
+    // No unpaired surrogate is left (they became escapes): the encoding is exact.
+    out.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void number(long v) {

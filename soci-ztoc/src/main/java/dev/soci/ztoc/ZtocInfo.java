@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.common.internal.GoText;
 import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.TarZinfo;
 import dev.soci.ztoc.zinfo.Zinfo;
@@ -120,9 +121,9 @@ public final class ZtocInfo {
     StringBuilder sb = new StringBuilder(256 + files.size() * 192);
     sb.append("{\n");
     sb.append("  \"version\": ");
-    GoJson.appendString(sb, ztoc.version());
+    GoText.appendJsonString(sb, ztoc.version());
     sb.append(",\n  \"build_tool\": ");
-    GoJson.appendString(sb, ztoc.buildToolIdentifier());
+    GoText.appendJsonString(sb, ztoc.buildToolIdentifier());
     sb.append(",\n  \"size\": ").append(size);
     sb.append(",\n  \"span_size\": ").append(spanSize);
     sb.append(",\n  \"num_spans\": ").append(numSpans());
@@ -138,11 +139,11 @@ public final class ZtocInfo {
         FileMetadata f = s.file();
         sb.append(i == 0 ? "\n" : ",\n");
         sb.append("    {\n      \"filename\": ");
-        GoJson.appendString(sb, f.nameBytes());
+        GoText.appendJsonString(sb, f.nameBytes());
         sb.append(",\n      \"offset\": ").append(f.uncompressedOffset());
         sb.append(",\n      \"size\": ").append(f.uncompressedSize());
         sb.append(",\n      \"type\": ");
-        GoJson.appendString(sb, f.type().wireName());
+        GoText.appendJsonString(sb, f.type().wireName());
         sb.append(",\n      \"start_span\": ").append(s.startSpan());
         sb.append(",\n      \"end_span\": ").append(s.endSpan());
         sb.append("\n    }");

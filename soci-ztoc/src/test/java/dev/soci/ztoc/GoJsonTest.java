@@ -2,15 +2,19 @@ package dev.soci.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.common.internal.GoText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Go {@code encoding/json} string escaping (Go 1.22+, HTML escaping on). */
+/**
+ * Go {@code encoding/json} string escaping (Go 1.22+, HTML escaping on) of raw bytes, as {@code
+ * soci ztoc info} writes names.
+ */
 class GoJsonTest {
   private static String json(byte[] b) {
     StringBuilder sb = new StringBuilder();
-    GoJson.appendString(sb, b);
+    GoText.appendJsonString(sb, b);
     return sb.toString();
   }
 

@@ -1,6 +1,6 @@
 package dev.soci.core.extract;
 
-import dev.soci.ztoc.ZtocException;
+import dev.soci.common.SociException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Example message: {@code refusing to extract "evil/passwd": path component "evil" is a symbolic
  * link to /etc, outside /tmp/out}.
  */
-public class ExtractionException extends ZtocException {
+public class ExtractionException extends SociException {
   private static final long serialVersionUID = 1L;
   private final String entryName;
   private final transient Path path;

@@ -271,7 +271,7 @@ public final class LayerExtractor {
               throw new ExtractionException(
                   name, target, "cannot extract \"" + name + "\": unknown type " + f.type(), null);
         }
-      } catch (ZtocException e) {
+      } catch (ZtocException | ExtractionException e) {
         throw e;
       } catch (IOException e) {
         throw new ExtractionException(

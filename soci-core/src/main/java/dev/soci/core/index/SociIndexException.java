@@ -1,6 +1,6 @@
 package dev.soci.core.index;
 
-import java.io.IOException;
+import dev.soci.common.SociException;
 
 /**
  * A SOCI index could not be built or changed: the image has no manifest for the platform, a layer
@@ -8,7 +8,7 @@ import java.io.IOException;
  * Problems with the layout itself (missing or corrupt files) are {@link
  * dev.soci.oci.layout.OciLayoutException}s instead.
  */
-public class SociIndexException extends IOException {
+public class SociIndexException extends SociException {
   private static final long serialVersionUID = 1L;
 
   /** Upstream's message when every layer was skipped ({@code ErrEmptyIndex}). */

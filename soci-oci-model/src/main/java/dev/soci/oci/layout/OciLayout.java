@@ -1,5 +1,6 @@
 package dev.soci.oci.layout;
 
+import dev.soci.common.internal.AtomicFiles;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
@@ -12,19 +13,14 @@ import dev.soci.oci.internal.ImageGraphWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -162,10 +158,10 @@ public final class OciLayout {
         Files.createDirectory(p);
       }
     }
-    writeAtomically(
+    AtomicFiles.write(
         dir.resolve(LAYOUT_FILE),
         ("{\"imageLayoutVersion\":\"" + LAYOUT_VERSION + "\"}").getBytes(StandardCharsets.UTF_8));
-    writeAtomically(
+    AtomicFiles.write(
         dir.resolve(INDEX_FILE), OciJson.encode(ImageIndex.of(MediaTypes.OCI_INDEX, List.of())));
     return open(dir);
   }
@@ -531,7 +527,7 @@ public final class OciLayout {
           return d;
         }
         try {
-          writeAtomically(f, content);
+          AtomicFiles.write(f, content);
           created.push(f);
         } catch (IOException e) {
           throw new OciLayoutException(f, f + ": cannot write blob: " + e, e);
@@ -652,7 +648,7 @@ public final class OciLayout {
       byte[] bytes = OciJson.encode(newIndex);
       if (!Arrays.equals(bytes, indexAtStart)) {
         try {
-          writeAtomically(f, bytes);
+          AtomicFiles.write(f, bytes);
         } catch (IOException e) {
           throw new OciLayoutException(f, f + ": cannot write: " + e, e);
         }
@@ -842,34 +838,4 @@ public final class OciLayout {
   }
 
   private static final int MAX_REACHABLE = 4_000_000;
-
-  /**
-   * Writes {@code bytes} to a temporary file beside {@code target}, syncs it, and renames it into
-   * place.
-   */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".tmp-" + target.getFileName(), ".part");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        out.write(bytes);
-        out.flush();
-        ch.force(true);
-      }
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep the default permissions
-      }
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 }
