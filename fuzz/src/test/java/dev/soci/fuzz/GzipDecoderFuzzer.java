@@ -2,10 +2,10 @@ package dev.soci.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.soci.fuzz.Findings.Sink;
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.gzip.BlockBoundary;
 import dev.soci.ztoc.gzip.CheckpointInflater;
 import dev.soci.ztoc.gzip.GzipDecoder;
-import dev.soci.ztoc.gzip.GzipFormatException;
 import dev.soci.ztoc.gzip.GzipListener;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import java.io.ByteArrayInputStream;

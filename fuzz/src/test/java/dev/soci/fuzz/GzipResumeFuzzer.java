@@ -2,8 +2,8 @@ package dev.soci.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.soci.fuzz.Findings.Sink;
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.gzip.GzipDecoder;
-import dev.soci.ztoc.gzip.GzipFormatException;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.soci.ztoc;
 
 import dev.soci.ztoc.gzip.BlockBoundary;
 import dev.soci.ztoc.gzip.GzipDecoder;
+import dev.soci.ztoc.gzip.GzipHeader;
 import dev.soci.ztoc.gzip.GzipListener;
 import dev.soci.ztoc.gzip.SpeculativeDecoding;
 import dev.soci.ztoc.internal.tar.TarLimits;
@@ -245,7 +246,7 @@ public final class ZtocBuilder {
     in.mark(8);
     byte[] magic = in.readNBytes(4);
     in.reset();
-    if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
+    if (GzipHeader.startsWithMagic(magic, magic.length)) {
       return CompressionAlgorithm.GZIP;
     }
     if (magic.length == 4

@@ -1,5 +1,6 @@
 package dev.soci.ztoc.gzip;
 
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;

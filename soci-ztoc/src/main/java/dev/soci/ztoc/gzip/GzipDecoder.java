@@ -8,6 +8,7 @@ import static dev.soci.ztoc.gzip.HuffmanTable.LITERAL;
 import static dev.soci.ztoc.gzip.HuffmanTable.LITLEN_ROOT_BITS;
 import static dev.soci.ztoc.gzip.HuffmanTable.SUBTABLE;
 
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +87,6 @@ public final class GzipDecoder {
   private boolean used;
 
   private final CRC32 crc = new CRC32();
-  private final CRC32 headerCrc = new CRC32();
   private final int[] litTable = new int[HuffmanTable.LITLEN_TABLE_SIZE];
   private final int[] distTable = new int[HuffmanTable.DIST_TABLE_SIZE];
   private final int[] codeLenTable = new int[HuffmanTable.CODELEN_TABLE_SIZE];
@@ -207,50 +207,15 @@ public final class GzipDecoder {
       }
       return false;
     }
-    headerCrc.reset();
-    headerCrc.update(id1);
-    int id2 = headerByte();
-    if (id1 != 0x1f || id2 != 0x8b) {
-      throw new GzipFormatException(
-          start,
-          first
-              ? "not a gzip stream: incorrect header check"
-              : "trailing garbage after the last gzip member: incorrect header check");
-    }
-    int method = headerByte();
-    if (method != 8) {
-      throw new GzipFormatException(start + 2, "unknown compression method " + method);
-    }
-    int flags = headerByte();
-    if ((flags & 0xE0) != 0) {
-      throw new GzipFormatException(start + 3, "unknown header flags set");
-    }
-    for (int i = 0; i < 6; i++) {
-      headerByte(); // MTIME, XFL, OS
-    }
-    if ((flags & 4) != 0) {
-      int xlen = headerByte() | headerByte() << 8;
-      for (int i = 0; i < xlen; i++) {
-        headerByte();
-      }
-    }
-    if ((flags & 8) != 0) {
-      while (headerByte() != 0) {
-        // file name
-      }
-    }
-    if ((flags & 16) != 0) {
-      while (headerByte() != 0) {
-        // comment
-      }
-    }
-    if ((flags & 2) != 0) {
-      long at = inBase + inPos;
-      int expected = (int) (headerCrc.getValue() & 0xFFFF);
-      int stored = readByte("the header CRC") | readByte("the header CRC") << 8;
-      if (stored != expected) {
-        throw new GzipFormatException(at, "header crc mismatch");
-      }
+    GzipHeader.Parser header =
+        new GzipHeader.Parser(
+            start,
+            first
+                ? "not a gzip stream: incorrect header check"
+                : "trailing garbage after the last gzip member: incorrect header check");
+    int b = id1;
+    while (!header.feed(b)) {
+      b = readByte(header.expecting());
     }
     crc.reset();
     memberStart = pos;
@@ -260,12 +225,6 @@ public final class GzipDecoder {
     boundary.set(BlockBoundary.Kind.MEMBER_START, inBase + inPos, outBase + pos, 0);
     listener.onBoundary(boundary);
     return true;
-  }
-
-  private int headerByte() throws IOException {
-    int b = readByte("the gzip header");
-    headerCrc.update(b);
-    return b;
   }
 
   private void finishMember() throws IOException {
@@ -300,6 +259,20 @@ public final class GzipDecoder {
     listener.onMemberEnd(inBase + inPos, outBase + pos);
   }
 
+  /**
+   * Past the end of its input the decoder reads zero bits; a block that ran into them is a
+   * truncated stream, whatever invalid code or length the zeros made. Reported as such, at the
+   * input's end (the error the zeros caused is the cause).
+   */
+  private GzipFormatException truncatedOr(GzipFormatException e) {
+    if (!eof || bitPosition() <= realEnd * 8) {
+      return e;
+    }
+    GzipFormatException t = new GzipFormatException(realEnd, "unexpected end of compressed data");
+    t.initCause(e);
+    return t;
+  }
+
   private static String hex(long v) {
     return String.format("%08x", v);
   }
@@ -314,28 +287,32 @@ public final class GzipDecoder {
         return false;
       }
       long blockStart = bitPosition();
-      int header = (int) needBits(3);
-      dropBits(3);
-      boolean last = (header & 1) != 0;
-      switch (header >>> 1) {
-        case 0:
-          if (!storedBlock()) {
-            return false;
-          }
-          break;
-        case 1:
-          if (!huffmanBlock(FIXED_LITLEN, FIXED_DIST)) {
-            return false;
-          }
-          break;
-        case 2:
-          readDynamicTables();
-          if (!huffmanBlock(litTable, distTable)) {
-            return false;
-          }
-          break;
-        default:
-          throw new GzipFormatException(blockStart >>> 3, "invalid block type");
+      int header = (int) needBits(DeflateBlock.HEADER_BITS);
+      dropBits(DeflateBlock.HEADER_BITS);
+      boolean last = DeflateBlock.isFinal(header);
+      try {
+        switch (DeflateBlock.type(header)) {
+          case DeflateBlock.STORED:
+            if (!storedBlock()) {
+              return false;
+            }
+            break;
+          case DeflateBlock.FIXED:
+            if (!huffmanBlock(FIXED_LITLEN, FIXED_DIST)) {
+              return false;
+            }
+            break;
+          case DeflateBlock.DYNAMIC:
+            readDynamicTables();
+            if (!huffmanBlock(litTable, distTable)) {
+              return false;
+            }
+            break;
+          default:
+            throw new GzipFormatException(blockStart >>> 3, "invalid block type");
+        }
+      } catch (GzipFormatException e) {
+        throw truncatedOr(e);
       }
       long end = bitPosition();
       if (eof && end > realEnd * 8) {

@@ -8,6 +8,7 @@ import static dev.soci.ztoc.gzip.HuffmanTable.LITERAL;
 import static dev.soci.ztoc.gzip.HuffmanTable.LITLEN_ROOT_BITS;
 import static dev.soci.ztoc.gzip.HuffmanTable.SUBTABLE;
 
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,7 +203,7 @@ final class SpeculativeInflater {
     for (long bit = from; bit < end; bit++) {
       long v = peek(bit);
       // BFINAL=0, BTYPE=10, at most 286 length and 30 distance codes.
-      if ((v & 7) != 4 || ((v >>> 3) & 31) > 29 || ((v >>> 8) & 31) > 29) {
+      if ((v & 7) != DeflateBlock.DYNAMIC << 1 || ((v >>> 3) & 31) > 29 || ((v >>> 8) & 31) > 29) {
         continue;
       }
       if (bit + 3 + 14 + 57 > dataEndBit || !codeLengthCodeComplete(bit + 3)) {
@@ -343,19 +344,23 @@ final class SpeculativeInflater {
           break;
         }
         int header = (int) (peek(bit) & 7);
-        if ((header & 1) != 0) {
+        if (DeflateBlock.isFinal(header)) {
           break; // a final block: the sequential decoder handles member ends
         }
         long next;
-        switch (header >>> 1) {
-          case 0:
-            next = storedBlock(bit + 3);
+        switch (DeflateBlock.type(header)) {
+          case DeflateBlock.STORED:
+            next = storedBlock(bit + DeflateBlock.HEADER_BITS);
             break;
-          case 1:
-            next = huffmanBlock(bit + 3, GzipDecoder.FIXED_LITLEN, GzipDecoder.FIXED_DIST);
+          case DeflateBlock.FIXED:
+            next =
+                huffmanBlock(
+                    bit + DeflateBlock.HEADER_BITS,
+                    GzipDecoder.FIXED_LITLEN,
+                    GzipDecoder.FIXED_DIST);
             break;
-          case 2:
-            long tablesEnd = readDynamicTables(bit + 3);
+          case DeflateBlock.DYNAMIC:
+            long tablesEnd = readDynamicTables(bit + DeflateBlock.HEADER_BITS);
             next = tablesEnd < 0 ? -1 : huffmanBlock(tablesEnd, litTable, distTable);
             break;
           default:

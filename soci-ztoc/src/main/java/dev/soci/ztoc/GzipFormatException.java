@@ -1,6 +1,4 @@
-package dev.soci.ztoc.gzip;
-
-import dev.soci.ztoc.ZtocException;
+package dev.soci.ztoc;
 
 /**
  * The compressed bytes are not a valid gzip/deflate stream: a bad header, an invalid block, a
