@@ -75,7 +75,8 @@ public final class FileBlobSource implements BlobSource {
       try {
         n = ch.read(bb, pos);
       } catch (ClosedByInterruptException e) {
-        reopen(ch);
+        // This thread's interrupt closed the channel. It must not open the new one: I/O on it
+        // would fail the same way while the interrupt status is set. Whoever reads next does.
         throw interrupted(offset, length, e);
       } catch (ClosedChannelException e) {
         // Closed under us: by close(), or because another thread's read was interrupted.
@@ -90,7 +91,11 @@ public final class FileBlobSource implements BlobSource {
                   + ") were read",
               e);
         }
-        reopen(ch);
+        try {
+          reopen(ch);
+        } catch (ClosedByInterruptException e2) {
+          throw interrupted(offset, length, e2); // interrupted while it opened the new channel
+        }
         continue;
       }
       if (n < 0) {

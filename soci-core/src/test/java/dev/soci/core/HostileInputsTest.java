@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.soci.ztoc.CompressionAlgorithm;
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.MalformedZtocException;
 import dev.soci.ztoc.TarFormatException;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocException;
-import dev.soci.ztoc.gzip.GzipFormatException;
 import dev.soci.ztoc.zinfo.Checkpoint;
 import dev.soci.ztoc.zinfo.GzipZinfo;
 import java.io.ByteArrayInputStream;
@@ -43,8 +43,8 @@ class HostileInputsTest {
   }
 
   /** Runs {@code action}; it must fail with {@code type} in a few seconds. */
-  private static void failsCleanly(
-      String what, Class<? extends ZtocException> type, Action action) {
+  private static <T extends ZtocException> T failsCleanly(
+      String what, Class<T> type, Action action) {
     Throwable t =
         assertTimeoutPreemptively(
             FEW_SECONDS,
@@ -59,54 +59,97 @@ class HostileInputsTest {
             what);
     assertThat(t).as(what).isInstanceOf(type);
     assertThat(t.getMessage()).as(what).isNotBlank();
+    return type.cast(t);
   }
 
+  /**
+   * A truncated layer fails at the offset where its input ends (even where the missing bytes would
+   * have been inside a block's tables); a corrupt one at an offset inside the layer that is exact
+   * where the damage is in the header or trailer.
+   */
   @Test
   void corruptAndTruncatedGzipLayers() throws Exception {
     byte[] gz = Files.readAllBytes(LAYER);
     for (int cut :
         new int[] {0, 1, 5, 9, 10, 11, 100, gz.length / 3, gz.length - 9, gz.length - 1}) {
       byte[] t = Arrays.copyOf(gz, cut);
-      failsCleanly(
-          "cut at " + cut,
-          ZtocException.class,
-          () ->
-              ZtocBuilder.withDefaults()
-                  .compression(CompressionAlgorithm.GZIP)
-                  .build(new ByteArrayInputStream(t)));
+      GzipFormatException e =
+          failsCleanly(
+              "cut at " + cut,
+              GzipFormatException.class,
+              () ->
+                  ZtocBuilder.withDefaults()
+                      .compression(CompressionAlgorithm.GZIP)
+                      .build(new ByteArrayInputStream(t)));
+      assertThat(e.offset()).as("offset of the cut at %d", cut).isEqualTo(cut);
+      assertThat(e.getMessage())
+          .as("cut at %d", cut)
+          .containsAnyOf("unexpected end", "empty input");
     }
-    for (int at : new int[] {3, 12, 200, gz.length / 2, gz.length - 6}) {
-      byte[] c = gz.clone();
-      c[at] ^= 0x5a;
-      failsCleanly(
-          "corrupt byte " + at,
-          ZtocException.class,
-          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(c)));
+    int trailer = gz.length - 8;
+    // the flags byte, inside the first block's tables, inside the data, the trailer's CRC
+    int[][] corruptAtAndReportedFrom = {
+      {3, 3, 3}, {12, 10, 12}, {200, 10, gz.length}, {gz.length - 6, trailer, trailer}
+    };
+    for (int[] c : corruptAtAndReportedFrom) {
+      byte[] bad = gz.clone();
+      bad[c[0]] ^= 0x5a;
+      GzipFormatException e =
+          failsCleanly(
+              "corrupt byte " + c[0],
+              GzipFormatException.class,
+              () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(bad)));
+      assertThat(e.offset())
+          .as("offset for corrupt byte %d", c[0])
+          .isBetween((long) c[1], (long) c[2]);
+    }
+    // Damage deep in the data may decode to wrong bytes that the tar parser rejects first: then
+    // the uncompressed offset of the header that fails its checksum.
+    byte[] mid = gz.clone();
+    mid[gz.length / 2] ^= 0x5a;
+    ZtocException e =
+        failsCleanly(
+            "corrupt byte " + gz.length / 2,
+            ZtocException.class,
+            () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(mid)));
+    if (e instanceof TarFormatException tf) {
+      assertThat(tf.offset() % 512).isZero();
+    } else {
+      assertThat(e).isInstanceOf(GzipFormatException.class);
+      assertThat(((GzipFormatException) e).offset()).isBetween(10L, (long) gz.length);
     }
     byte[] garbage = Arrays.copyOf(gz, gz.length + 3);
-    failsCleanly(
-        "trailing garbage",
-        GzipFormatException.class,
-        () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(garbage)));
+    GzipFormatException g =
+        failsCleanly(
+            "trailing garbage",
+            GzipFormatException.class,
+            () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(garbage)));
+    assertThat(g.offset()).as("where the garbage starts").isEqualTo(gz.length);
   }
 
+  /** A cut tar fails at the offset of the 512-byte header or record it cuts. */
   @Test
   void tarsCutMidHeaderOrData() throws Exception {
     byte[] tar = Files.readAllBytes(TestData.file("upstream/layers/small.gnutar.uncompressed.tar"));
     for (int cut : new int[] {1, 100, 511, 513, 1000, 1536 + 7}) {
       byte[] t = Arrays.copyOf(tar, cut);
-      failsCleanly(
-          "tar cut at " + cut,
-          TarFormatException.class,
-          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(t)));
+      long record = cut / 512 * 512L;
+      TarFormatException plain =
+          failsCleanly(
+              "tar cut at " + cut,
+              TarFormatException.class,
+              () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(t)));
+      assertThat(plain.offset()).as("tar cut at %d", cut).isEqualTo(record);
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (GZIPOutputStream g = new GZIPOutputStream(bos)) {
         g.write(t);
       }
-      failsCleanly(
-          "gzipped tar cut at " + cut,
-          TarFormatException.class,
-          () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(bos.toByteArray())));
+      TarFormatException gzipped =
+          failsCleanly(
+              "gzipped tar cut at " + cut,
+              TarFormatException.class,
+              () -> ZtocBuilder.withDefaults().build(new ByteArrayInputStream(bos.toByteArray())));
+      assertThat(gzipped.offset()).as("gzipped tar cut at %d", cut).isEqualTo(record);
     }
   }
 

@@ -143,8 +143,9 @@ class ZtocVectorsTest {
         .build();
   }
 
+  /** Vector 0: two zero files, 64 KiB of zero checkpoints; upstream's own golden digest. */
   @Test
-  void case0MatchesUpstreamGoldenDigest() {
+  void twoZeroFilesMatchUpstreamsGoldenDigest() {
     byte[] bytes = case0WithRegType().encode();
     // "" and "reg" are both 8-byte flatbuffer strings (length, text, NUL, padding), so the layouts
     // are identical and upstream's bytes are ours with each "reg" string zeroed.
@@ -159,8 +160,9 @@ class ZtocVectorsTest {
         .isEqualTo("eba28fdf50b1b57543f57dd051b2468c1d4f57b64d2006c75aa4de1d03e6c7ec");
   }
 
+  /** Vector 0 as upstream wrote it (empty type strings) is not a zTOC we accept. */
   @Test
-  void case0WithEmptyTypeIsRejectedByDecode() {
+  void zeroFilesWithAnEmptyTypeAreRejectedByDecode() {
     byte[] bytes = case0WithRegType().encode();
     for (int i : indexesOf(bytes, new byte[] {3, 0, 0, 0, 'r', 'e', 'g', 0})) {
       java.util.Arrays.fill(bytes, i, i + 8, (byte) 0);
@@ -171,18 +173,21 @@ class ZtocVectorsTest {
         .hasMessageContaining("unknown type \"\"");
   }
 
+  /** Vector 1: the five rich files, three digests, 98,367 checkpoint bytes, gzip. */
   @Test
-  void case1() throws Exception {
+  void richFilesWithDigestsAndCheckpoints() throws Exception {
     check(buildCase1(), 99928, "846da160e40b0b31f46aa08c5287271f1809cbf74cde393e59260d886d4db951");
   }
 
+  /** Vector 2: three rich files, one digest, a 3-byte blob, uncompressed. */
   @Test
-  void case2() throws Exception {
+  void uncompressedWithOneDigestAndATinyBlob() throws Exception {
     check(buildCase2(), 952, "fb62827c03a268a0b74168ff4deabc2ea4c2eb982969523f5218674da81baed0");
   }
 
+  /** Vector 3: no files, digests or checkpoints; the annotated example of section 5. */
   @Test
-  void case3AnnotatedExample() throws Exception {
+  void emptyZtocIsTheAnnotatedExample() throws Exception {
     byte[] bytes =
         check(
             buildCase3(), 108, "b58a83d17af0fdbdb8615044a275ad60440743f226762941382f8d3f140a1f08");
@@ -193,8 +198,9 @@ class ZtocVectorsTest {
         .containsExactly(3, 0, 0, 0, '0', '.', '9', 0);
   }
 
+  /** Vector 4: max span id -1, no digests, a 1-byte blob, uncompressed. */
   @Test
-  void case4() throws Exception {
+  void negativeMaxSpanIdWithoutDigests() throws Exception {
     check(buildCase4(), 744, "eeef656dca5831ae59a9f5fffd532a1d55d9d9283cc3aa8971f48a3835020d79");
   }
 
