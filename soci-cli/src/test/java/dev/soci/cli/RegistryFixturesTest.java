@@ -10,8 +10,8 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry fixtures of soci-core's test-jar are usable from the CLI's tests (classpath mode,
- * where {@code jdk.httpserver} resolves by default).
+ * The registry fixtures of soci-core's test-jar are usable from the CLI's tests (which run in
+ * module {@code dev.soci.cli}; the pom adds {@code jdk.httpserver} and {@code java.net.http}).
  */
 class RegistryFixturesTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();

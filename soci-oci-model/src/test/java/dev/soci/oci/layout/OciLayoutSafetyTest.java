@@ -87,6 +87,7 @@ class OciLayoutSafetyTest {
   // ---- cause 1: two writers on one layout ----
 
   @Test
+  @SuppressWarnings("try") // closes the transaction early on purpose (-Werror)
   void aFailedTransactionKeepsBlobsThatAnotherWriterCommitted() throws IOException {
     // The mechanism: writer A creates a blob, writer B (here a tool that takes no lock)
     // commits an index referencing it, A fails at commit; A's cleanup must not delete the blob.
@@ -132,6 +133,7 @@ class OciLayoutSafetyTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the transaction early on purpose (-Werror)
   void concurrentWritersLoseNoBlob() throws Exception {
     // Four threads, four layout objects, each committing images that share a layer with the
     // others' and removing the others' tags, so that their blobs interleave constantly.
