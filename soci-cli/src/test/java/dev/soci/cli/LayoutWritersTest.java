@@ -136,6 +136,25 @@ class LayoutWritersTest {
     checkLayout(dir);
   }
 
+  /**
+   * This JVM's classes as a class path for a child JVM. The tests run in module {@code
+   * dev.soci.cli}: the main classes and dependencies are on the module path, the test classes
+   * patched into the module, the test-only dependencies on the class path.
+   */
+  private static String childClassPath() throws Exception {
+    List<String> parts = new ArrayList<>();
+    parts.add(
+        Path.of(LayoutWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
+    for (String property : List.of("jdk.module.path", "java.class.path")) {
+      String value = System.getProperty(property);
+      if (value != null && !value.isEmpty()) {
+        parts.add(value);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, parts);
+  }
+
   @Test
   void writersInTwoProcessesAndTwoThreads() throws Exception {
     Path dir = copy();
@@ -146,7 +165,7 @@ class LayoutWritersTest {
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-Xmx256m",
                   "-cp",
-                  System.getProperty("java.class.path"),
+                  childClassPath(),
                   LayoutWriter.class.getName(),
                   role,
                   dir.toString(),
