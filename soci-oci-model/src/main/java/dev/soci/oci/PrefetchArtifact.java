@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * PrefetchArtifact a = PrefetchArtifact.of(List.of(new Span(0, 10), new Span(20, 30)));
- * byte[] json = a.encode(); // {"version":"1.0","prefetch_spans":[{"start_span":0,...
+ * byte[] json = a.encode(); // {"version":"1.0","prefetch_spans":[...]}
  * PrefetchArtifact back = PrefetchArtifact.decode(json, "artifact.json");
  * back.checkWithin(ztoc.maxSpanId(), "artifact.json"); // spans inside the layer's zTOC
  * }</pre>
