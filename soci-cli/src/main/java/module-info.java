@@ -5,4 +5,5 @@
 module dev.soci.cli {
   requires dev.soci.core;
   requires dev.soci.common; // AtomicFiles (exported to this module)
+  requires java.logging; // --verbose turns on the registry client's System.Logger output
 }

@@ -1,5 +1,6 @@
 package dev.soci.cli;
 
+import dev.soci.common.internal.AtomicFiles;
 import dev.soci.core.image.ImageEntry;
 import dev.soci.core.image.ImageStatistics;
 import dev.soci.core.image.OciLayoutSource;
@@ -70,7 +71,7 @@ final class CatCommand {
         }
         System.out.flush();
       } else {
-        Files2.writeAtomically(
+        AtomicFiles.write(
             output,
             force,
             out -> {

@@ -483,7 +483,7 @@ final class DocumentReader {
         members(
             path,
             name -> {
-              String key = GoUtf8.replaceLoneSurrogates(name);
+              String key = GoText.replaceLoneSurrogates(name);
               Object v = value(child(path, key));
               if (v == null) {
                 map.remove(key);
