@@ -1,8 +1,8 @@
 package dev.soci.core;
 
+import dev.soci.ztoc.GzipFormatException;
 import dev.soci.ztoc.ZtocException;
 import dev.soci.ztoc.gzip.CheckpointInflater;
-import dev.soci.ztoc.gzip.GzipFormatException;
 import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.io.IOException;
