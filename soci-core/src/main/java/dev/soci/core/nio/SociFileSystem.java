@@ -160,7 +160,7 @@ public final class SociFileSystem extends FileSystem {
   }
 
   @Override
-  public SociPath getPath(String first, String... more) {
+  public Path getPath(String first, String... more) {
     StringBuilder b = new StringBuilder(first);
     for (String m : more) {
       if (!m.isEmpty()) {
