@@ -8,7 +8,6 @@ import dev.soci.core.index.SociIndexBuilder;
 import dev.soci.oci.layout.OciLayout;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Makes an image in an OCI image layout (a directory as {@code skopeo copy ... oci:DIR:TAG} or
@@ -33,17 +32,16 @@ public final class IndexImage {
     SociIndexBuilder builder = SociIndexBuilder.withDefaults().minLayerSize(0);
 
     CreateResult created = builder.create(layout, args[1], PlatformSelection.defaultPlatform());
-    print("v1", created.indexes());
+    for (IndexResult index : created.indexes()) {
+      index.layers().forEach(layer -> System.out.println(layer.message()));
+      System.out.println("soci index v1 " + index.descriptor().digest());
+    }
 
     ConvertResult converted = builder.convert(layout, args[1], args[2], PlatformSelection.all());
-    print("v2", converted.indexes());
-    System.out.println(converted.tag() + " -> " + converted.imageIndex().digest());
-  }
-
-  private static void print(String version, List<IndexResult> indexes) {
-    for (IndexResult index : indexes) {
+    for (IndexResult index : converted.indexes()) {
       index.layers().forEach(layer -> System.out.println(layer.message()));
-      System.out.println("soci index " + version + " " + index.descriptor().digest());
+      System.out.println("soci index v2 " + index.descriptor().digest());
     }
+    System.out.println(converted.tag() + " -> " + converted.imageIndex().digest());
   }
 }
