@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the README's code honest: every {@code java} block in it is a run of lines of one of the
- * example programs (which compile and are run by their tests), and every example is named in it.
- * Lines are compared without their leading and trailing blanks, so a block may be indented
- * differently.
+ * example programs (which compile and are run by their tests), every example is named in it, and
+ * its Maven block and {@code requires} name modules of this build. Lines are compared without their
+ * leading and trailing blanks, so a block may be indented differently.
  */
 class ReadmeExamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```");
@@ -52,6 +52,31 @@ class ReadmeExamplesTest {
     assertThat(exampleSources().keySet())
         .isNotEmpty()
         .allSatisfy(name -> assertThat(readme).contains("`" + name + "`"));
+  }
+
+  @Test
+  void theMavenBlockAndTheRequiresNameTheModulesThatExist() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    List<String> artifacts = matches(Pattern.compile("<artifactId>([^<]+)</artifactId>"), readme);
+    List<String> requires = matches(Pattern.compile("(?m)^\\s*requires ([\\w.]+);"), readme);
+
+    assertThat(artifacts).contains("soci-bom", "soci-core");
+    for (String artifact : artifacts) {
+      String pom = Files.readString(ROOT.resolve(artifact).resolve("pom.xml"));
+      assertThat(pom).contains("<artifactId>" + artifact + "</artifactId>");
+    }
+    assertThat(requires).containsExactly("dev.soci.core");
+    assertThat(Files.readString(ROOT.resolve("soci-core/src/main/java/module-info.java")))
+        .contains("module dev.soci.core {");
+  }
+
+  private static List<String> matches(Pattern p, String text) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(text);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
   }
 
   /** The example programs' sources by class name, as normalized lines. */
