@@ -8,7 +8,8 @@
  *   <li>{@link dev.soci.examples.ReadFile}: read one file of a compressed layer;
  *   <li>{@link dev.soci.examples.ExtractLayer}: extract a layer safely;
  *   <li>{@link dev.soci.examples.IndexImage}: create and convert SOCI indexes in an OCI layout;
- *   <li>{@link dev.soci.examples.ReadImageFile}: read a file of an image lazily, from a layout.
+ *   <li>{@link dev.soci.examples.ReadImageFile}: read a file of an image lazily, from a layout;
+ *   <li>{@link dev.soci.examples.ListPackages}: an image as a {@code java.nio} file system.
  * </ul>
  *
  * <p>Registry examples (push an image with its SOCI indexes; read a file lazily from a registry)
