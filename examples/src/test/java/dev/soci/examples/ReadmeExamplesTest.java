@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the README's code honest: every {@code java} block in it is a run of lines of one of the
  * example programs (which compile and are run by their tests), every example is named in it, and
- * its Maven block and {@code requires} name modules of this build. Lines are compared without their
- * leading and trailing blanks, so a block may be indented differently.
+ * its Maven block and {@code requires} name modules of this build; the examples' own module
+ * requires exactly what README's does. Lines are compared without their leading and trailing
+ * blanks, so a block may be indented differently.
  */
 class ReadmeExamplesTest {
+  private static final Pattern REQUIRES = Pattern.compile("(?m)^\\s*requires ([\\w.]+);");
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```");
   private static final Path ROOT = Path.of(System.getProperty("soci.testdata")).getParent();
 
@@ -58,7 +60,7 @@ class ReadmeExamplesTest {
   void theMavenBlockAndTheRequiresNameTheModulesThatExist() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
     List<String> artifacts = matches(Pattern.compile("<artifactId>([^<]+)</artifactId>"), readme);
-    List<String> requires = matches(Pattern.compile("(?m)^\\s*requires ([\\w.]+);"), readme);
+    List<String> requires = matches(REQUIRES, readme);
 
     assertThat(artifacts).contains("soci-bom", "soci-core");
     for (String artifact : artifacts) {
@@ -66,6 +68,10 @@ class ReadmeExamplesTest {
       assertThat(pom).contains("<artifactId>" + artifact + "</artifactId>");
     }
     assertThat(requires).containsExactly("dev.soci.core");
+    // The tour's programs are compiled and tested as a module with exactly README's requires.
+    String examplesModule =
+        Files.readString(ROOT.resolve("examples/src/main/java/module-info.java"));
+    assertThat(matches(REQUIRES, examplesModule)).isEqualTo(requires);
     assertThat(Files.readString(ROOT.resolve("soci-core/src/main/java/module-info.java")))
         .contains("module dev.soci.core {");
   }
