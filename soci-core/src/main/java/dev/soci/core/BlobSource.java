@@ -30,6 +30,14 @@ public interface BlobSource extends Closeable {
     return b;
   }
 
+  /**
+   * Whether the server behind this source was found to ignore range requests (answering with the
+   * whole blob, so each read costs the blob up to the range's end); always false for local sources.
+   */
+  default boolean rangesIgnored() {
+    return false;
+  }
+
   @Override
   default void close() throws IOException {}
 }

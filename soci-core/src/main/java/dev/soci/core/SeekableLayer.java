@@ -346,13 +346,8 @@ public final class SeekableLayer implements Closeable {
     Zinfo zinfo = ztoc.zinfo();
     if (zinfo instanceof GzipZinfo g && !g.checkpoints().isEmpty()) {
       // The header must parse; a version-1 zinfo assumes a 10-byte header, so use the real one.
-      int probe = (int) Math.min(size, 1 << 16);
-      byte[] head = new byte[probe];
-      source.readFully(0, head, 0, probe);
-      int headerLength = GzipHeader.length(head, 0, probe, 0);
-      if (headerLength < 0) {
-        throw new ZtocException("blob " + source + " does not start with a complete gzip header");
-      }
+      int headerLength =
+          gzipHeaderLength(source, size, g.version() == 1 ? -1 : g.checkpoint(0).in());
       if (g.version() == 1) {
         zinfo = g.withFirstCheckpointAt(headerLength);
       } else if (g.checkpoint(0).in() != headerLength) {
@@ -376,6 +371,40 @@ public final class SeekableLayer implements Closeable {
       layer.startBackgroundFetch();
     }
     return layer;
+  }
+
+  /** The most bytes read to find the end of a layer's gzip header. */
+  private static final int MAX_GZIP_HEADER = 1 << 16;
+
+  /**
+   * The length of the gzip header at the start of the blob, reading no more of it than needed: with
+   * {@code expected} (the first checkpoint's offset, {@code -1} when unknown) exactly those bytes
+   * (one read), else a small probe grown until the header is complete. A remote blob is thus asked
+   * for its header bytes only, not for a fixed-size probe.
+   */
+  private static int gzipHeaderLength(BlobSource source, long size, long expected)
+      throws IOException {
+    int cap = (int) Math.min(size, MAX_GZIP_HEADER);
+    int n = expected >= 0 ? (int) Math.min(cap, Math.max(expected, 10)) : Math.min(cap, 32);
+    byte[] head = new byte[0];
+    while (true) {
+      byte[] more = new byte[n];
+      System.arraycopy(head, 0, more, 0, head.length);
+      source.readFully(head.length, more, head.length, n - head.length);
+      head = more;
+      int length = GzipHeader.length(head, 0, n, 0);
+      if (length >= 0) {
+        return length;
+      }
+      if (n >= cap) {
+        throw new ZtocException(
+            "blob "
+                + source
+                + " does not start with a complete gzip header"
+                + (n >= MAX_GZIP_HEADER ? " within " + MAX_GZIP_HEADER + " bytes" : ""));
+      }
+      n = (int) Math.min(cap, (long) n * 8);
+    }
   }
 
   /** Every span inside the blob, in order, and small enough to be held in memory. */

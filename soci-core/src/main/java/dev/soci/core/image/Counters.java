@@ -34,6 +34,11 @@ final class Counters {
       }
 
       @Override
+      public boolean rangesIgnored() {
+        return source.rangesIgnored();
+      }
+
+      @Override
       public void close() throws IOException {
         source.close();
       }

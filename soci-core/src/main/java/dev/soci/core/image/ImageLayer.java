@@ -34,6 +34,7 @@ final class ImageLayer implements Closeable {
   private final SociImage.Options options;
   private volatile LayerTree tree;
   private volatile SeekableLayer layer;
+  private volatile BlobSource rangedSource;
   private final Set<FileMetadata> verified =
       Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
   private Path spool;
@@ -95,6 +96,12 @@ final class ImageLayer implements Closeable {
     return l == null ? null : l.statistics();
   }
 
+  /** Whether the layer's ranged source found its server ignoring range requests. */
+  boolean rangesIgnored() {
+    BlobSource b = rangedSource;
+    return b != null && b.rangesIgnored();
+  }
+
   /** Whether {@code entry} is the entry this layer has at its path (the same object). */
   boolean holds(FileMetadata entry) throws IOException {
     return tree().entry(LayerTree.clean(entry.name())) == entry;
@@ -111,6 +118,7 @@ final class ImageLayer implements Closeable {
 
   private SeekableLayer openRanged() throws IOException {
     BlobSource blob = counters.counting(source.openBlob(descriptor));
+    rangedSource = blob;
     try {
       return SeekableLayer.open(blob, ztoc, options.layerOptions());
     } catch (IOException | RuntimeException e) {

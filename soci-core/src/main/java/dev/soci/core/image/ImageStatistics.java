@@ -16,6 +16,9 @@ import java.time.Duration;
  *     dev.soci.core.SeekableLayer} has no cache)
  * @param imageLayerBytes the compressed size of all the image's layers, for {@link #layerShare()}
  * @param elapsed the time since the image was opened
+ * @param layersIgnoringRanges layers whose source ignored range requests and answered with the
+ *     whole blob (a registry or proxy without range support: each read then costs the blob up to
+ *     its end; see {@link dev.soci.core.registry.RegistryBlobSource})
  */
 public record ImageStatistics(
     long bytesFetched,
@@ -25,7 +28,8 @@ public record ImageStatistics(
     long spansFetched,
     long spansFromCache,
     long imageLayerBytes,
-    Duration elapsed) {
+    Duration elapsed,
+    long layersIgnoringRanges) {
 
   /** The layer bytes fetched as a share of the image's layer bytes, from 0 to 1 (0 for none). */
   public double layerShare() {

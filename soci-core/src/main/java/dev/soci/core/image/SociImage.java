@@ -468,7 +468,11 @@ public final class SociImage implements Closeable {
   public ImageStatistics statistics() {
     long spans = 0;
     long layerBytes = 0;
+    long ignoring = 0;
     for (ImageLayer l : layers) {
+      if (l.rangesIgnored()) {
+        ignoring++;
+      }
       ReadStatistics s = l.statistics();
       if (s != null) {
         spans += s.spansInflated();
@@ -485,7 +489,8 @@ public final class SociImage implements Closeable {
         spans,
         0,
         layerBytes,
-        Duration.ofNanos(System.nanoTime() - startNanos));
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        ignoring);
   }
 
   /** Closes the layers opened (and deletes temporary files); the content source stays open. */

@@ -379,6 +379,55 @@ public final class Repository {
     return send(c);
   }
 
+  /**
+   * Random access to a blob for lazy loading: one single-range {@code GET} per read on the blob's
+   * resolved URL ({@link RegistryBlobSource}), with {@link RegistryBlobSource.Options#defaults()}.
+   *
+   * @param size the blob's size (from its descriptor); -1 asks the registry ({@code HEAD})
+   * @throws RegistryException with status 404 when the size is asked and the blob does not exist
+   */
+  public RegistryBlobSource openBlob(Digest digest, long size) throws IOException {
+    return openBlob(digest, size, RegistryBlobSource.Options.defaults());
+  }
+
+  /** As {@link #openBlob(Digest, long)}, with options. */
+  public RegistryBlobSource openBlob(Digest digest, long size, RegistryBlobSource.Options options)
+      throws IOException {
+    if (size < 0) {
+      OptionalLong s = headBlob(digest);
+      if (s.isEmpty()) {
+        throw new RegistryException(
+            "check blob " + digest + " in " + where(),
+            "the registry does not have it",
+            404,
+            "BLOB_UNKNOWN",
+            null,
+            "HEAD",
+            Urls.redact(blobUri(digest)),
+            null);
+      }
+      size = s.getAsLong();
+    }
+    return new RegistryBlobSource(this, digest, size, options);
+  }
+
+  /** The blob's URL at the registry. */
+  URI blobUri(Digest digest) {
+    return uri("blobs/" + digest);
+  }
+
+  /**
+   * One ranged GET of {@code [from, last]} at {@code target}: the registry's blob URL, or where it
+   * led; registry credentials only when {@code target} is on the registry's origin.
+   */
+  Response rangeGet(URI target, String action, long from, long last) throws IOException {
+    Call c = call(action, "GET", target, false);
+    c.registryAuth = Urls.sameOrigin(target, base);
+    c.header("Accept-Encoding", "identity");
+    c.header("Range", "bytes=" + from + "-" + last);
+    return send(c);
+  }
+
   int maxResumes() {
     return transport.settings.maxAttempts();
   }
