@@ -1,10 +1,13 @@
 package dev.soci.cli;
 
 import dev.soci.common.internal.AtomicFiles;
+import dev.soci.core.image.ContentSource;
 import dev.soci.core.image.ImageEntry;
 import dev.soci.core.image.ImageStatistics;
 import dev.soci.core.image.OciLayoutSource;
+import dev.soci.core.image.RegistrySource;
 import dev.soci.core.image.SociImage;
+import dev.soci.core.registry.ImageReference;
 import dev.soci.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +15,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** {@code soci cat --layout DIR --image REF PATH [-o OUT] [--stats] [-p PLATFORM]}. */
+/**
+ * {@code soci cat SRC PATH [-o OUT] [--stats] [--plain-http] [--user U:P] [-p PLATFORM]}, or {@code
+ * soci cat --layout DIR --image REF PATH ...}.
+ */
 final class CatCommand {
   static final CommandSpec SPEC =
       CommandSpec.command(
@@ -23,13 +29,25 @@ final class CatCommand {
                   + " deleted files (whiteouts) are gone, symbolic links are followed inside the"
                   + " image. Only the spans that hold the file are read from layers with a zTOC;"
                   + " smaller layers, and every layer of an image without a SOCI index, are read"
-                  + " whole (a note on stderr says so). Every byte is verified.")
-          .parameters(ParameterSpec.required("PATH", "The file's path in the image."))
+                  + " whole (a note on stderr says so). Every byte is verified.",
+              "SRC is an image in a registry, host[:port]/repository[:tag|@digest]; or give"
+                  + " --layout and --image instead of SRC to read from an OCI image layout.")
+          .parameters(
+              ParameterSpec.required(
+                  "SRC", "The image in a registry (or PATH, with --layout and --image)."),
+              ParameterSpec.optional("PATH", "The file's path in the image."))
           .options(
-              OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
+              OptionSpec.value("--layout", "DIR", "The OCI image layout directory."),
               OptionSpec.value(
-                      "--image", "REF", "The image: a tag of the layout's index.json, or a digest.")
-                  .asRequired(),
+                  "--image", "REF", "The image: a tag of the layout's index.json, or a digest."),
+              OptionSpec.flag(
+                  "--plain-http",
+                  "Use plain HTTP (default: HTTPS, except for loopback registries)."),
+              OptionSpec.value(
+                  "--user",
+                  "U:P",
+                  "Registry credentials (default: docker's config.json, its credential helpers,"
+                      + " or anonymous)."),
               OptionSpec.value(
                   "-p, --platform",
                   "PLATFORM",
@@ -53,9 +71,37 @@ final class CatCommand {
     String p = a.value("--platform");
     SociImage.Options options =
         SociImage.Options.defaults().withPlatform(p == null ? null : Platform.parse(p));
-    String ref = a.value("--image");
+    boolean fromLayout = a.value("--layout") != null || a.value("--image") != null;
+    String ref;
+    String path;
+    ContentSource opened;
+    if (fromLayout) {
+      if (a.value("--layout") == null || a.value("--image") == null) {
+        throw new UsageException("--layout and --image go together");
+      }
+      if (a.parameter(1) != null) {
+        throw new UsageException(
+            "give either SRC or --layout and --image, not both (unexpected '"
+                + a.parameter(1)
+                + "')");
+      }
+      if (a.flag("--plain-http") || a.value("--user") != null) {
+        throw new UsageException("--plain-http and --user are for a registry SRC");
+      }
+      ref = a.value("--image");
+      path = a.parameter(0);
+      opened = OciLayoutSource.open(a.path("--layout"));
+    } else {
+      if (a.parameter(1) == null) {
+        throw new UsageException("missing required parameter PATH");
+      }
+      ImageReference src = PushCommand.reference(a.parameter(0));
+      ref = src.reference();
+      path = a.parameter(1);
+      opened = RegistrySource.of(RegistryOptions.registry(a), src);
+    }
     PrintStream err = System.err;
-    try (OciLayoutSource source = OciLayoutSource.open(a.path("--layout"));
+    try (ContentSource source = opened;
         SociImage image = SociImage.open(source, ref, options)) {
       if (image.sociIndex().isEmpty()) {
         err.println(
@@ -64,7 +110,7 @@ final class CatCommand {
                 + (image.platform() == null ? "" : " (" + image.platform().format() + ")")
                 + " has no SOCI index; its layers are read whole");
       }
-      ImageEntry file = image.resolve(a.parameter(0));
+      ImageEntry file = image.resolve(path);
       if (output == null) {
         try (InputStream in = image.open(file)) {
           in.transferTo(System.out);
@@ -103,6 +149,12 @@ final class CatCommand {
         "index, zTOC and manifest bytes fetched " + (s.bytesFetched() - s.layerBytesFetched()));
     err.println("spans fetched " + s.spansFetched());
     err.println("spans from cache " + s.spansFromCache());
+    if (s.layersIgnoringRanges() > 0) {
+      err.println(
+          "layers whose registry ignored range requests "
+              + s.layersIgnoringRanges()
+              + " (each read streamed the blob from its start)");
+    }
     err.println(String.format(Locale.ROOT, "time %.3f s", s.elapsed().toNanos() / 1e9));
   }
 }

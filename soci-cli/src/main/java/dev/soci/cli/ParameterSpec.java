@@ -11,6 +11,11 @@ record ParameterSpec(String label, String description, boolean optional, boolean
     return new ParameterSpec(label, description, false, false);
   }
 
+  /** One value or none. */
+  static ParameterSpec optional(String label, String description) {
+    return new ParameterSpec(label, description, true, false);
+  }
+
   /** Any number of values, none included; only the last parameter of a command may be variadic. */
   static ParameterSpec variadic(String label, String description) {
     return new ParameterSpec(label, description, true, true);
