@@ -56,6 +56,10 @@ final class CatCommand {
               OptionSpec.value("-o, --output", "OUT", "Write to OUT instead of stdout."),
               OptionSpec.flag("-f, --force", "Overwrite OUT if it exists."),
               OptionSpec.flag(
+                  "--no-prefetch",
+                  "Do not fetch the spans of the SOCI index's prefetch artifacts in the background"
+                      + " (default: fetch them when the index has any)."),
+              OptionSpec.flag(
                   "--stats",
                   "Print on stderr what was fetched: bytes, requests, spans, the share of the"
                       + " image's layer bytes, and the time."));
@@ -70,7 +74,9 @@ final class CatCommand {
     }
     String p = a.value("--platform");
     SociImage.Options options =
-        SociImage.Options.defaults().withPlatform(p == null ? null : Platform.parse(p));
+        SociImage.Options.defaults()
+            .withPlatform(p == null ? null : Platform.parse(p))
+            .withPrefetch(!a.flag("--no-prefetch"));
     boolean fromLayout = a.value("--layout") != null || a.value("--image") != null;
     String ref;
     String path;
@@ -149,6 +155,7 @@ final class CatCommand {
         "index, zTOC and manifest bytes fetched " + (s.bytesFetched() - s.layerBytesFetched()));
     err.println("spans fetched " + s.spansFetched());
     err.println("spans from cache " + s.spansFromCache());
+    err.println("spans prefetched " + s.spansPrefetched());
     if (s.layersIgnoringRanges() > 0) {
       err.println(
           "layers whose registry ignored range requests "

@@ -59,6 +59,11 @@ final class ImageLayer implements Closeable {
     return descriptor;
   }
 
+  /** The layer's zTOC, or {@code null} when it is read whole. */
+  Ztoc ztoc() {
+    return ztoc;
+  }
+
   boolean hasZtoc() {
     return ztoc != null;
   }

@@ -125,7 +125,8 @@ public final class SociImage implements Closeable {
       SeekableLayer.Options layerOptions,
       long maxDocumentSize,
       long maxInMemoryLayerSize,
-      java.nio.file.Path tempDirectory) {
+      java.nio.file.Path tempDirectory,
+      boolean prefetch) {
     private static final Options DEFAULTS =
         new Options(
             null,
@@ -135,7 +136,8 @@ public final class SociImage implements Closeable {
             SeekableLayer.Options.defaults(),
             DEFAULT_MAX_DOCUMENT_SIZE,
             DEFAULT_MAX_IN_MEMORY_LAYER_SIZE,
-            null);
+            null,
+            true);
 
     /** Checks the values. */
     public Options {
@@ -163,7 +165,8 @@ public final class SociImage implements Closeable {
           layerOptions,
           maxDocumentSize,
           maxInMemoryLayerSize,
-          tempDirectory);
+          tempDirectory,
+          prefetch);
     }
 
     /** A copy that uses the SOCI index {@code digest} ({@code null}: discover it). */
@@ -176,7 +179,8 @@ public final class SociImage implements Closeable {
           layerOptions,
           maxDocumentSize,
           maxInMemoryLayerSize,
-          tempDirectory);
+          tempDirectory,
+          prefetch);
     }
 
     /** A copy that looks for v2 and v1 indexes as told. */
@@ -189,7 +193,8 @@ public final class SociImage implements Closeable {
           layerOptions,
           maxDocumentSize,
           maxInMemoryLayerSize,
-          tempDirectory);
+          tempDirectory,
+          prefetch);
     }
 
     /** A copy with other layer options. */
@@ -202,7 +207,8 @@ public final class SociImage implements Closeable {
           options,
           maxDocumentSize,
           maxInMemoryLayerSize,
-          tempDirectory);
+          tempDirectory,
+          prefetch);
     }
 
     /** A copy with another in-memory bound for layers read whole. */
@@ -215,7 +221,8 @@ public final class SociImage implements Closeable {
           layerOptions,
           maxDocumentSize,
           bytes,
-          tempDirectory);
+          tempDirectory,
+          prefetch);
     }
 
     /** A copy whose temporary files go to {@code dir} ({@code null}: the system's). */
@@ -228,7 +235,22 @@ public final class SociImage implements Closeable {
           layerOptions,
           maxDocumentSize,
           maxInMemoryLayerSize,
-          dir);
+          dir,
+          prefetch);
+    }
+
+    /** A copy that prefetches the spans of the index's prefetch artifacts, or not. */
+    public Options withPrefetch(boolean prefetch) {
+      return new Options(
+          platform,
+          indexDigest,
+          discoverV2,
+          discoverV1,
+          layerOptions,
+          maxDocumentSize,
+          maxInMemoryLayerSize,
+          tempDirectory,
+          prefetch);
     }
   }
 
@@ -242,6 +264,7 @@ public final class SociImage implements Closeable {
   private final Counters counters;
   private final long startNanos;
   private final MergedView view;
+  private volatile Prefetcher prefetcher;
 
   private SociImage(
       String reference,
@@ -313,16 +336,34 @@ public final class SociImage implements Closeable {
       layers.add(new ImageLayer(i, l, ztocs.get(l.digest()), source, counters, options));
       info.add(new Layer(i, l, ztocDescriptors.get(l.digest())));
     }
-    return new SociImage(
-        reference,
-        d.manifestDescriptor,
-        d.manifest,
-        d.platform,
-        index,
-        List.copyOf(layers),
-        List.copyOf(info),
-        counters,
-        start);
+    SociImage image =
+        new SociImage(
+            reference,
+            d.manifestDescriptor,
+            d.manifest,
+            d.platform,
+            index,
+            List.copyOf(layers),
+            List.copyOf(info),
+            counters,
+            start);
+    if (index != null && options.prefetch()) {
+      image.prefetcher = Prefetcher.start(index, image.layers, source, counters, reference);
+    }
+    return image;
+  }
+
+  /**
+   * The background prefetch of the spans named by the SOCI index's prefetch artifacts (started by
+   * {@link #open} unless {@link Options#withPrefetch} turned it off): completes when they are all
+   * in the span cache, exceptionally when an artifact is invalid or a span cannot be fetched (reads
+   * are not affected). Already complete when there is nothing to prefetch.
+   */
+  public java.util.concurrent.CompletableFuture<Void> prefetchCompletion() {
+    Prefetcher p = prefetcher;
+    return p == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : p.completion().copy();
   }
 
   /** The reference the image was opened by. */
@@ -467,6 +508,8 @@ public final class SociImage implements Closeable {
   /** What has been fetched so far. */
   public ImageStatistics statistics() {
     long spans = 0;
+    long fromCache = 0;
+    long prefetched = 0;
     long layerBytes = 0;
     long ignoring = 0;
     for (ImageLayer l : layers) {
@@ -475,7 +518,9 @@ public final class SociImage implements Closeable {
       }
       ReadStatistics s = l.statistics();
       if (s != null) {
-        spans += s.spansInflated();
+        spans += s.spansFetched();
+        fromCache += s.spansFromCache();
+        prefetched += s.spansPrefetched();
       }
       layerBytes += l.descriptor().size();
     }
@@ -487,15 +532,20 @@ public final class SociImage implements Closeable {
         lb,
         lr,
         spans,
-        0,
+        fromCache,
         layerBytes,
         Duration.ofNanos(System.nanoTime() - startNanos),
-        ignoring);
+        ignoring,
+        prefetched);
   }
 
   /** Closes the layers opened (and deletes temporary files); the content source stays open. */
   @Override
   public void close() throws IOException {
+    Prefetcher p = prefetcher;
+    if (p != null) {
+      p.stop();
+    }
     IOException first = null;
     for (ImageLayer l : layers) {
       try {
