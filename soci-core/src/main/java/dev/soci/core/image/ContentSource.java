@@ -9,10 +9,10 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * Where the content of images comes from: an OCI image layout now ({@link OciLayoutSource}), a
- * registry repository later. {@link SociImage} asks it for exactly five things and trusts none of
- * the answers: documents are checked against their descriptors here, layer bytes against the zTOC's
- * span digests (or the layer digest) by the caller.
+ * Where the content of images comes from: an OCI image layout ({@link OciLayoutSource}) or a
+ * registry repository ({@link RegistrySource}). {@link SociImage} asks it for exactly five things
+ * and trusts none of the answers: documents are checked against their descriptors here, layer bytes
+ * against the zTOC's span digests (or the layer digest) by the caller.
  *
  * <p>Implementations are thread-safe. None of the methods may block forever (every network read has
  * a timeout).
