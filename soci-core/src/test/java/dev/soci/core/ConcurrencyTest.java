@@ -48,7 +48,11 @@ class ConcurrencyTest {
     AtomicInteger interrupted = new AtomicInteger();
     AtomicInteger victimReads = new AtomicInteger();
     AtomicReference<Thread> victimThread = new AtomicReference<>();
-    try (SeekableLayer layer = SeekableLayer.open(BLOB, ztoc)) {
+    // No span cache: every read fetches and inflates, so the interrupts land in real I/O (with a
+    // cache, the readers would soon be served from memory and never be interrupted mid-read).
+    SeekableLayer.Options noCache =
+        SeekableLayer.Options.defaults().withSpanCache(SpanCache.disabled());
+    try (SeekableLayer layer = SeekableLayer.open(BLOB, ztoc, noCache)) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int seed = t;
