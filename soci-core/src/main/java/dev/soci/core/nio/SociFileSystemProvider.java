@@ -67,11 +67,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       UnsupportedOperationException}, so that other providers are tried. The file system's URI is
  *       {@code soci:file:///layout/dir/?image=REF}.
  *   <li>{@code FileSystems.newFileSystem(URI.create("soci://host:port/repo:tag"), env)} (or {@code
- *       repo@sha256:...}; no tag means {@code latest}): an image in a registry, through the {@link
- *       RegistrySourceFactory} found by {@link ServiceLoader} or given to {@link
- *       #SociFileSystemProvider(RegistrySourceFactory)}. Without one it fails with {@link
- *       UnsupportedOperationException} naming what is missing. One file system per URI at a time
- *       ({@link FileSystemAlreadyExistsException}); {@link #getFileSystem(URI)} finds it.
+ *       repo@sha256:...}; no tag means {@code latest}): an image in a registry, read lazily through
+ *       the library's registry client ({@link dev.soci.core.registry.Registry}), or through a
+ *       {@link RegistrySourceFactory} found by {@link ServiceLoader} or given to {@link
+ *       #SociFileSystemProvider(RegistrySourceFactory)}. One file system per URI at a time ({@link
+ *       FileSystemAlreadyExistsException}); {@link #getFileSystem(URI)} finds it.
  * </ul>
  *
  * The {@code env} keys are those of {@link FileSystemOptions}: {@code image}, {@code platform},
@@ -120,7 +120,6 @@ public final class SociFileSystemProvider extends FileSystemProvider {
    * Opens the registry image {@code soci://host[:port]/repository[:tag|@digest]}.
    *
    * @throws FileSystemAlreadyExistsException if a file system of this URI is open
-   * @throws UnsupportedOperationException if no {@link RegistrySourceFactory} is available
    * @throws IllegalArgumentException for a malformed URI or {@code env}
    */
   @Override
@@ -145,20 +144,12 @@ public final class SociFileSystemProvider extends FileSystemProvider {
     return fs;
   }
 
+  /** An installed {@link RegistrySourceFactory}, or else the registry client built in. */
   private static RegistrySourceFactory installedFactory() {
     ServiceLoader<RegistrySourceFactory> loader =
         ServiceLoader.load(
             RegistrySourceFactory.class, SociFileSystemProvider.class.getClassLoader());
-    return loader
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new UnsupportedOperationException(
-                    "soci:// URIs need a registry content source (an implementation of"
-                        + " dev.soci.core.nio.RegistrySourceFactory), and none is installed:"
-                        + " this build has no registry support yet. Open an OCI image layout"
-                        + " instead: FileSystems.newFileSystem(Path.of(layoutDir),"
-                        + " Map.of(\"image\", ref))"));
+    return loader.findFirst().orElseGet(RegistryClientSourceFactory::new);
   }
 
   /**
