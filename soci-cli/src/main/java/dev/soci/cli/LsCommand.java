@@ -1,10 +1,15 @@
 package dev.soci.cli;
 
+import dev.soci.core.image.RegistrySource;
 import dev.soci.core.nio.FileSystemOptions;
+import dev.soci.core.nio.RegistrySourceFactory;
 import dev.soci.core.nio.SociFileSystem;
 import dev.soci.core.nio.SociFileSystemProvider;
+import dev.soci.core.registry.ImageReference;
+import dev.soci.core.registry.Registry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,7 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code soci ls --layout DIR --image REF [PATH...] [-l] [-R] [--stats] [-p PLATFORM]}. */
+/**
+ * {@code soci ls SRC [PATH...] [-l] [-R] [--stats] [--plain-http] [--user U:P] [-p PLATFORM]}, or
+ * {@code soci ls --layout DIR --image REF [PATH...] ...}.
+ */
 final class LsCommand {
   static final CommandSpec SPEC =
       CommandSpec.command(
@@ -29,13 +37,26 @@ final class LsCommand {
                   + " itself; -l adds the mode, owner and group ids, size, modification time (UTC)"
                   + " and the target of symbolic links; -R descends into subdirectories (not"
                   + " through symbolic links). Only the zTOCs are read for a listing: no layer"
-                  + " bytes, unless a layer has no zTOC.")
-          .parameters(ParameterSpec.variadic("PATH", "Paths in the image (default: /)."))
+                  + " bytes, unless a layer has no zTOC. SRC is an image in a registry,"
+                  + " host[:port]/repository[:tag|@digest]; or give --layout and --image instead"
+                  + " of SRC to list an image of an OCI image layout.")
+          .parameters(
+              ParameterSpec.variadic(
+                  "SRC/PATH",
+                  "The image in a registry (not with --layout), then paths in the image"
+                      + " (default: /)."))
           .options(
-              OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
+              OptionSpec.value("--layout", "DIR", "The OCI image layout directory."),
               OptionSpec.value(
-                      "--image", "REF", "The image: a tag of the layout's index.json, or a digest.")
-                  .asRequired(),
+                  "--image", "REF", "The image: a tag of the layout's index.json, or a digest."),
+              OptionSpec.flag(
+                  "--plain-http",
+                  "Use plain HTTP (default: HTTPS, except for loopback registries)."),
+              OptionSpec.value(
+                  "--user",
+                  "U:P",
+                  "Credentials (default: docker's config.json, its credential helpers, or"
+                      + " anonymous)."),
               OptionSpec.value(
                   "-p, --platform",
                   "PLATFORM",
@@ -55,18 +76,30 @@ final class LsCommand {
 
   static int run(Arguments a) throws IOException {
     Map<String, Object> env = new HashMap<>();
-    env.put(FileSystemOptions.IMAGE, a.value("--image"));
+    boolean fromLayout = a.value("--layout") != null || a.value("--image") != null;
+    List<String> params = a.parametersFrom(0);
+    if (fromLayout) {
+      if (a.value("--layout") == null || a.value("--image") == null) {
+        throw new UsageException("--layout and --image go together");
+      }
+      if (a.flag("--plain-http") || a.value("--user") != null) {
+        throw new UsageException("--plain-http and --user are for a registry SRC");
+      }
+      env.put(FileSystemOptions.IMAGE, a.value("--image"));
+    } else if (params.isEmpty()) {
+      throw new UsageException("give SRC (an image in a registry), or --layout and --image");
+    }
     if (a.value("--platform") != null) {
       env.put(FileSystemOptions.PLATFORM, a.value("--platform"));
     }
     boolean longFormat = a.flag("--long");
     boolean recursive = a.flag("--recursive");
-    List<String> paths = a.parametersFrom(0);
+    List<String> paths = fromLayout ? params : params.subList(1, params.size());
     if (paths.isEmpty()) {
       paths = List.of("/");
     }
     PrintStream out = System.out;
-    try (SociFileSystem fs = new SociFileSystemProvider().newFileSystem(a.path("--layout"), env)) {
+    try (SociFileSystem fs = open(a, fromLayout ? null : params.get(0), env)) {
       List<Path> files = new ArrayList<>();
       List<Path> dirs = new ArrayList<>();
       for (String p : paths) {
@@ -94,6 +127,30 @@ final class LsCommand {
     }
     System.err.flush();
     return 0;
+  }
+
+  /** The file system of the layout image, or of the registry image {@code src}. */
+  private static SociFileSystem open(Arguments a, String src, Map<String, Object> env)
+      throws IOException {
+    if (src == null) {
+      return new SociFileSystemProvider().newFileSystem(a.path("--layout"), env);
+    }
+    ImageReference ref;
+    try {
+      ref = ImageReference.parse(src);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("SRC: " + e.getMessage());
+    }
+    // The CLI's own registry client, so that --user, --plain-http and --debug apply.
+    Registry registry = RegistryOptions.registry(a);
+    RegistrySourceFactory registries =
+        (host, repository, options) -> RegistrySource.of(registry, ref);
+    String image =
+        ref.digest() != null
+            ? "@" + ref.digest()
+            : ":" + (ref.tag() == null ? "latest" : ref.tag());
+    URI uri = URI.create("soci://" + ref.registry() + "/" + ref.repository() + image);
+    return new SociFileSystemProvider(registries).newFileSystem(uri, env);
   }
 
   /** The name a path given on the command line is shown by: as given. */

@@ -4,6 +4,7 @@ import static dev.soci.cli.IndexCommandsTest.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.cli.SociCommandTest.Result;
+import dev.soci.core.registry.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -118,5 +119,28 @@ class LsCommandTest {
     Result s = SociCommandTest.run("ls", "--layout", shared.toString(), "--image", "x");
     assertThat(s.code()).isNotZero();
     assertThat(s.err()).contains("not an OCI image layout directory");
+  }
+
+  @Test
+  void aRegistryImageListsAsItsLayoutDoes() throws Exception {
+    RegistryProcess.assumeAvailable();
+    try (RegistryProcess registry = RegistryProcess.startPlain()) {
+      String src = registry.host() + "/cli/ls:soci";
+      Result push =
+          SociCommandTest.run("push", "--layout", layout.toString(), "--image", "app-soci", src);
+      assertThat(push.code()).as(push.err()).isZero();
+      Result remote = SociCommandTest.run("ls", src, "-lR", "/", "--stats");
+      assertThat(remote.code()).as(remote.err()).isZero();
+      assertThat(remote.outText()).isEqualTo(ls("-lR", "/").outText());
+      assertThat(remote.err()).contains("layer bytes fetched 0 (0.00% of the image's");
+      Result missing = SociCommandTest.run("ls", src, "/etc/motd");
+      assertThat(missing.code()).isNotZero();
+      assertThat(missing.err()).startsWith("error: ").contains("/etc/motd");
+    }
+    Result neither = SociCommandTest.run("ls");
+    assertThat(neither.code()).isEqualTo(2);
+    Result both =
+        SociCommandTest.run("ls", "--layout", layout.toString(), "--plain-http", "--image", "x");
+    assertThat(both.code()).isEqualTo(2);
   }
 }
