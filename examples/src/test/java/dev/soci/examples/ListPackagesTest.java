@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.core.index.PlatformSelection;
 import dev.soci.core.index.SociIndexBuilder;
+import dev.soci.core.registry.ImageReference;
+import dev.soci.core.registry.Registry;
+import dev.soci.core.registry.SociPusher;
+import dev.soci.core.registry.testing.RegistryProcess;
 import dev.soci.oci.layout.OciLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +53,25 @@ class ListPackagesTest {
     ListPackages.Result r =
         ListPackages.list(
             layout, "debian-soci", new PrintStream(out, true, StandardCharsets.UTF_8));
+    checkAgainstDpkgQuery(tmp, r, out, "debian-soci");
+
+    // The same image pushed to a registry and read through a soci:// URI.
+    RegistryProcess.assumeAvailable();
+    try (RegistryProcess registry = RegistryProcess.startPlain()) {
+      ImageReference dest = ImageReference.parse(registry.host() + "/scan/debian:soci");
+      SociPusher.to(Registry.builder().anonymous().build())
+          .push(OciLayout.open(layout), "debian-soci", dest);
+      URI uri = URI.create("soci://" + registry.host() + "/scan/debian:soci");
+      ByteArrayOutputStream remoteOut = new ByteArrayOutputStream();
+      ListPackages.Result remote =
+          ListPackages.list(uri, new PrintStream(remoteOut, true, StandardCharsets.UTF_8));
+      checkAgainstDpkgQuery(tmp, remote, remoteOut, uri.toString());
+      assertThat(remote.packages()).isEqualTo(r.packages());
+    }
+  }
+
+  private static void checkAgainstDpkgQuery(
+      Path tmp, ListPackages.Result r, ByteArrayOutputStream out, String image) throws Exception {
 
     System.out.print(out.toString(StandardCharsets.UTF_8)); // what the example shows, in the log
     String expected =
@@ -62,7 +86,7 @@ class ListPackagesTest {
     assertThat(r.packages()).anyMatch(p -> p.startsWith("dpkg "));
     assertThat(r.statistics().layerShare()).isLessThan(0.05).isGreaterThan(0);
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains(installed + " packages installed in debian-soci")
+        .contains(installed + " packages installed in " + image)
         .contains("% of the image's " + r.statistics().imageLayerBytes() + " layer bytes");
     // zTOCs grow as spans shrink: with 1 MiB spans, they too stay a small share of the image
     assertThat(r.statistics().bytesFetched()).isLessThan(r.statistics().imageLayerBytes() / 5);
