@@ -1,6 +1,6 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.FileBlobSource;
+import dev.soci.core.BlobSource;
 import dev.soci.core.SeekableLayer;
 import dev.soci.ztoc.Ztoc;
 import dev.soci.ztoc.ZtocBuilder;
@@ -24,7 +24,7 @@ public final class RandomReadProbe {
     boolean verify = Boolean.parseBoolean(args[3]);
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(span).build(layer);
     long size = ztoc.uncompressedArchiveSize();
-    try (SeekableLayer l = SeekableLayer.open(new FileBlobSource(layer), ztoc, verify)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(layer), ztoc, verify)) {
       Random warm = new Random(7);
       for (int i = 0; i < 100; i++) {
         l.readRange((long) (warm.nextDouble() * (size - (1 << 20))), 1 << 20);

@@ -1,7 +1,7 @@
 package dev.soci.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.soci.core.ByteArrayBlobSource;
+import dev.soci.core.BlobSource;
 import dev.soci.core.SeekableLayer;
 import dev.soci.fuzz.Findings.Sink;
 import dev.soci.ztoc.CompressionAlgorithm;
@@ -68,7 +68,7 @@ class SeekableLayerFuzzer {
   }
 
   private static void readAll(Ztoc z, Layer layer, boolean checkBytes) {
-    try (SeekableLayer l = SeekableLayer.open(new ByteArrayBlobSource(layer.blob), z, true)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(layer.blob), z, true)) {
       List<FileMetadata> files = z.files();
       for (int i = 0; i < Math.min(files.size(), MAX_ENTRIES); i++) {
         FileMetadata f = files.get(i);

@@ -1,7 +1,7 @@
 package dev.soci.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.soci.core.ByteArrayBlobSource;
+import dev.soci.core.BlobSource;
 import dev.soci.core.SeekableLayer;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.FileMetadata;
@@ -40,7 +40,7 @@ class ZtocBuilderFuzzer {
       throw Findings.undocumented(e);
     }
     Findings.check(tar != CORRUPT, "the builder indexed a gzip stream the JDK cannot read");
-    try (SeekableLayer l = SeekableLayer.open(new ByteArrayBlobSource(data), z)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(data), z)) {
       for (FileMetadata f : z.files()) {
         if (f.type() != EntryType.REG) {
           continue;

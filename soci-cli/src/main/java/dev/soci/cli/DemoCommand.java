@@ -1,6 +1,6 @@
 package dev.soci.cli;
 
-import dev.soci.core.ByteArrayBlobSource;
+import dev.soci.core.BlobSource;
 import dev.soci.core.ReadStatistics;
 import dev.soci.core.SeekableLayer;
 import dev.soci.ztoc.FileMetadata;
@@ -79,7 +79,7 @@ final class DemoCommand {
         ZtocCommand.sha256(encoded),
         (t1 - t0) / 1e6);
     try (SeekableLayer seekable =
-        SeekableLayer.open(new ByteArrayBlobSource(blob), Ztoc.decode(encoded), true)) {
+        SeekableLayer.open(BlobSource.of(blob), Ztoc.decode(encoded), true)) {
       FileMetadata f = seekable.entry(file);
       byte[] content = seekable.readFile(file);
       ReadStatistics s = seekable.statistics();

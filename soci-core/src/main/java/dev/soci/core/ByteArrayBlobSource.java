@@ -3,11 +3,11 @@ package dev.soci.core;
 import java.io.EOFException;
 
 /** A blob held in memory. Thread-safe (the array is not copied: do not change it). */
-public final class ByteArrayBlobSource implements BlobSource {
+final class ByteArrayBlobSource implements BlobSource {
   private final byte[] data;
 
   /** Wraps {@code data}. */
-  public ByteArrayBlobSource(byte[] data) {
+  ByteArrayBlobSource(byte[] data) {
     this.data = data;
   }
 

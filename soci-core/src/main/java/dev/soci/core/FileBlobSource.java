@@ -22,7 +22,7 @@ import java.util.Objects;
  * close are retried on the new channel. The reopened file must be the same file (same file key and
  * size), or reads fail. After {@link #close()}, reads fail.
  */
-public final class FileBlobSource implements BlobSource {
+final class FileBlobSource implements BlobSource {
   private static final int MAX_REOPENS_PER_READ = 16;
 
   private final Path path;
@@ -32,7 +32,7 @@ public final class FileBlobSource implements BlobSource {
   private volatile boolean closed;
 
   /** Opens {@code path} for reading. */
-  public FileBlobSource(Path path) throws IOException {
+  FileBlobSource(Path path) throws IOException {
     this.path = path;
     this.channel = FileChannel.open(path, StandardOpenOption.READ);
     try {

@@ -294,7 +294,7 @@ public final class SeekableLayer implements Closeable {
 
   /** Opens a local layer blob with its zTOC. */
   public static SeekableLayer open(Path blob, Ztoc ztoc, Options options) throws IOException {
-    FileBlobSource source = new FileBlobSource(blob);
+    BlobSource source = BlobSource.of(blob);
     try {
       return open(source, ztoc, options);
     } catch (IOException | RuntimeException e) {

@@ -137,7 +137,7 @@ class ConcurrencyTest {
   @Test
   void aFileBlobSourceSurvivesAnInterruptAndFailsAfterClose() throws Exception {
     byte[] expected = Files.readAllBytes(BLOB);
-    FileBlobSource source = new FileBlobSource(BLOB);
+    BlobSource source = BlobSource.of(BLOB);
     Thread.currentThread().interrupt();
     assertThatThrownBy(() -> source.read(0, 100))
         .isInstanceOf(InterruptedIOException.class)

@@ -101,7 +101,7 @@ class HostileZtocTest {
         .hasMessageContaining("201228 bytes");
     byte[] same = Files.readAllBytes(BASIC);
     same[same.length / 2] ^= 1;
-    try (SeekableLayer l = SeekableLayer.open(new ByteArrayBlobSource(same), z)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(same), z)) {
       assertThatThrownBy(() -> l.readFile("data/random.bin"))
           .isInstanceOf(SpanVerificationException.class);
     }

@@ -65,7 +65,7 @@ class SpanCacheTest {
   }
 
   private static CountingBlobSource counting() throws Exception {
-    return new CountingBlobSource(new FileBlobSource(BLOB));
+    return new CountingBlobSource(BlobSource.of(BLOB));
   }
 
   private static void check(byte[] got, FileMetadata f) {

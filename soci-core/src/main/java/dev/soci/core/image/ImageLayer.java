@@ -1,8 +1,6 @@
 package dev.soci.core.image;
 
 import dev.soci.core.BlobSource;
-import dev.soci.core.ByteArrayBlobSource;
-import dev.soci.core.FileBlobSource;
 import dev.soci.core.SeekableLayer;
 import dev.soci.oci.Descriptor;
 import dev.soci.ztoc.FileMetadata;
@@ -156,7 +154,7 @@ final class ImageLayer implements Closeable {
           }
         }
         Ztoc built = builder.build(new java.io.ByteArrayInputStream(bytes));
-        return SeekableLayer.open(new ByteArrayBlobSource(bytes), built, options.layerOptions());
+        return SeekableLayer.open(BlobSource.of(bytes), built, options.layerOptions());
       }
       Path file =
           options.tempDirectory() == null
@@ -168,7 +166,7 @@ final class ImageLayer implements Closeable {
         in.transferTo(out); // the stream checks size and digest at its end
       }
       Ztoc built = builder.build(file);
-      return SeekableLayer.open(new FileBlobSource(file), built, options.layerOptions());
+      return SeekableLayer.open(BlobSource.of(file), built, options.layerOptions());
     } catch (SociImageException | ContentNotFoundException e) {
       throw e;
     } catch (IOException e) {

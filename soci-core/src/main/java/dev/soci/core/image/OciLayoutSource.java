@@ -1,7 +1,6 @@
 package dev.soci.core.image;
 
 import dev.soci.core.BlobSource;
-import dev.soci.core.FileBlobSource;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
@@ -87,7 +86,7 @@ public final class OciLayoutSource implements ContentSource {
   @Override
   public BlobSource openBlob(Descriptor descriptor) throws IOException {
     requireBlob(descriptor);
-    FileBlobSource source = new FileBlobSource(layout.blobPath(descriptor.digest()));
+    BlobSource source = BlobSource.of(layout.blobPath(descriptor.digest()));
     if (source.size() != descriptor.size()) {
       source.close();
       throw new SociImageException(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.soci.core.ByteArrayBlobSource;
+import dev.soci.core.BlobSource;
 import dev.soci.core.SeekableLayer;
 import dev.soci.ztoc.EntryNotFoundException;
 import dev.soci.ztoc.Ztoc;
@@ -37,7 +37,7 @@ class LayerExtractorTest {
 
   private static SeekableLayer layer(byte[] tar) throws IOException {
     Ztoc z = ZtocBuilder.withDefaults().build(new ByteArrayInputStream(tar));
-    return SeekableLayer.open(new ByteArrayBlobSource(tar), z);
+    return SeekableLayer.open(BlobSource.of(tar), z);
   }
 
   private static ExtractionResult extract(LayerExtractor x, byte[] tar, Path dir, String... names)
