@@ -55,7 +55,11 @@ public class RandomReadBenchmark {
   public void setup() throws IOException {
     Path blob = Datasets.layer(dataset);
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(spanSize).build(blob);
-    layer = SeekableLayer.open(dev.soci.core.BlobSource.of(blob), ztoc, verify);
+    layer =
+        SeekableLayer.open(
+            dev.soci.core.BlobSource.of(blob),
+            ztoc,
+            SeekableLayer.Options.defaults().withVerifySpanDigests(verify));
     size = ztoc.uncompressedArchiveSize();
     // The regular file closest to 8.4 MB, as in the measurement.
     largeFile =

@@ -24,7 +24,11 @@ public final class RandomReadProbe {
     boolean verify = Boolean.parseBoolean(args[3]);
     Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(span).build(layer);
     long size = ztoc.uncompressedArchiveSize();
-    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(layer), ztoc, verify)) {
+    try (SeekableLayer l =
+        SeekableLayer.open(
+            BlobSource.of(layer),
+            ztoc,
+            SeekableLayer.Options.defaults().withVerifySpanDigests(verify))) {
       Random warm = new Random(7);
       for (int i = 0; i < 100; i++) {
         l.readRange((long) (warm.nextDouble() * (size - (1 << 20))), 1 << 20);

@@ -68,7 +68,7 @@ class SeekableLayerFuzzer {
   }
 
   private static void readAll(Ztoc z, Layer layer, boolean checkBytes) {
-    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(layer.blob), z, true)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(layer.blob), z)) {
       List<FileMetadata> files = z.files();
       for (int i = 0; i < Math.min(files.size(), MAX_ENTRIES); i++) {
         FileMetadata f = files.get(i);

@@ -78,8 +78,7 @@ final class DemoCommand {
         encoded.length,
         ZtocCommand.sha256(encoded),
         (t1 - t0) / 1e6);
-    try (SeekableLayer seekable =
-        SeekableLayer.open(BlobSource.of(blob), Ztoc.decode(encoded), true)) {
+    try (SeekableLayer seekable = SeekableLayer.open(BlobSource.of(blob), Ztoc.decode(encoded))) {
       FileMetadata f = seekable.entry(file);
       byte[] content = seekable.readFile(file);
       ReadStatistics s = seekable.statistics();

@@ -145,7 +145,16 @@ public final class SeekableLayer implements Closeable {
     /** Default {@link #readAheadBytes()}: 16 MiB. */
     public static final long DEFAULT_READ_AHEAD_BYTES = 16L << 20;
 
-    private static final Options DEFAULTS = new Options(true, true, ZtocLimits.defaults());
+    private static final Options DEFAULTS =
+        new Options(
+            true,
+            true,
+            ZtocLimits.defaults(),
+            null,
+            DEFAULT_SPAN_RETRIES,
+            DEFAULT_MAX_FETCH_BYTES,
+            DEFAULT_READ_AHEAD_BYTES,
+            false);
 
     /**
      * Requires non-null limits, {@code spanRetries >= 0}, {@code maxFetchBytes >= 1} and {@code
@@ -162,19 +171,6 @@ public final class SeekableLayer implements Closeable {
                 + ", "
                 + readAheadBytes);
       }
-    }
-
-    /** The three checks of earlier versions; everything else at its default. */
-    public Options(boolean verifySpanDigests, boolean verifyTarHeaders, ZtocLimits limits) {
-      this(
-          verifySpanDigests,
-          verifyTarHeaders,
-          limits,
-          null,
-          DEFAULT_SPAN_RETRIES,
-          DEFAULT_MAX_FETCH_BYTES,
-          DEFAULT_READ_AHEAD_BYTES,
-          false);
     }
 
     /** Every check on, default limits, the shared span cache, no background fetch. */
@@ -309,18 +305,6 @@ public final class SeekableLayer implements Closeable {
    */
   public static SeekableLayer open(BlobSource source, Ztoc ztoc) throws IOException {
     return open(source, ztoc, Options.defaults());
-  }
-
-  /**
-   * Opens a layer blob read through {@code source}; {@link #close()} closes the source. Tar headers
-   * are verified.
-   *
-   * @param verifySpanDigests check every fetched span against the zTOC's digest (recommended for
-   *     any source not fully trusted)
-   */
-  public static SeekableLayer open(BlobSource source, Ztoc ztoc, boolean verifySpanDigests)
-      throws IOException {
-    return open(source, ztoc, Options.defaults().withVerifySpanDigests(verifySpanDigests));
   }
 
   /**

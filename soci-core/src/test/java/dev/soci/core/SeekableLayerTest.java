@@ -124,7 +124,7 @@ class SeekableLayerTest {
     int span = ztoc.zinfo().spanOf(target.uncompressedOffset());
     byte[] bad = raw.clone();
     bad[(int) ztoc.zinfo().startCompressedOffset(span) + 100] ^= 0x40;
-    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(bad), ztoc, true)) {
+    try (SeekableLayer l = SeekableLayer.open(BlobSource.of(bad), ztoc)) {
       assertThatThrownBy(() -> l.readFile(target.name()))
           .isInstanceOf(SpanVerificationException.class)
           .hasMessageContaining("span " + span);
@@ -137,7 +137,7 @@ class SeekableLayerTest {
     Ztoc ztoc = ZtocBuilder.withDefaults().build(blob);
     byte[] raw = Files.readAllBytes(blob);
     assertThatThrownBy(
-            () -> SeekableLayer.open(BlobSource.of(Arrays.copyOf(raw, raw.length + 1)), ztoc, true))
+            () -> SeekableLayer.open(BlobSource.of(Arrays.copyOf(raw, raw.length + 1)), ztoc))
         .isInstanceOf(ZtocException.class)
         .hasMessageContaining("bytes");
   }

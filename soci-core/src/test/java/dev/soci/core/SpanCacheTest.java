@@ -442,7 +442,8 @@ class SpanCacheTest {
     assertThat(d.spanRetries()).isEqualTo(1);
     assertThat(d.spanCache()).isNull();
     assertThat(d.backgroundFetch()).isFalse();
-    assertThat(new SeekableLayer.Options(true, true, d.limits())).isEqualTo(d);
+    assertThat(d.verifySpanDigests()).isTrue();
+    assertThat(d.verifyTarHeaders()).isTrue();
     assertThatThrownBy(() -> d.withSpanRetries(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpanCache.ofMaxBytes(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThat(SpanCache.shared().maxBytes()).isEqualTo(SpanCache.defaultMaxBytes());
