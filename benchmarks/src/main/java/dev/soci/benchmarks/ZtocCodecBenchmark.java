@@ -71,7 +71,7 @@ public class ZtocCodecBenchmark {
       digests.add("sha256:" + String.format("%064x", i));
     }
     ztoc =
-        Ztoc.builder()
+        Ztoc.assembler()
             .files(files)
             .compressedArchiveSize(archive)
             .uncompressedArchiveSize(archive)

@@ -173,7 +173,7 @@ public final class SeedCorpus {
     write(
         "ZtocFuzzer",
         "seed-gzip-legacy-v1.ztoc",
-        gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
+        gz.toAssembler().checkpoints(v1Header(1, 4 << 20)).build().encode());
 
     // SeekableLayerFuzzer: two fixed layers and their zTOCs as seeds.
     byte[] tarLayer = tars.get(5);
@@ -191,7 +191,7 @@ public final class SeedCorpus {
     write(
         "SeekableLayerFuzzer",
         "seed-gzip-legacy-v1.ztoc",
-        gz.toBuilder().checkpoints(v1Header(1, 4 << 20)).build().encode());
+        gz.toAssembler().checkpoints(v1Header(1, 4 << 20)).build().encode());
   }
 
   private static void write(String target, String name, byte[] data) throws IOException {

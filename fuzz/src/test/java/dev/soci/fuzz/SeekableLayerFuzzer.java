@@ -52,7 +52,7 @@ class SeekableLayerFuzzer {
     Layer layer = z.compressionAlgorithm() == CompressionAlgorithm.GZIP ? GZIP : TAR;
     readAll(z, layer, false);
     Ztoc bound =
-        z.toBuilder()
+        z.toAssembler()
             .compressionAlgorithm(layer.ztoc.compressionAlgorithm())
             .compressedArchiveSize(layer.ztoc.compressedArchiveSize())
             .checkpoints(layer.ztoc.checkpoints())

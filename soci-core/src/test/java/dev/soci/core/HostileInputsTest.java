@@ -181,14 +181,14 @@ class HostileInputsTest {
             .putInt(Integer.MAX_VALUE)
             .putLong(1)
             .array();
-    gz.add(z.toBuilder().checkpoints(claim).build().encode());
+    gz.add(z.toAssembler().checkpoints(claim).build().encode());
     List<Checkpoint> cps = new ArrayList<>(g.checkpoints());
     Checkpoint last = cps.get(cps.size() - 1);
     cps.set(cps.size() - 1, new Checkpoint(1L << 40, last.out(), last.bits(), last.window()));
-    gz.add(z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build().encode());
-    gz.add(z.toBuilder().uncompressedArchiveSize(Long.MAX_VALUE).build().encode());
-    gz.add(z.toBuilder().compressedArchiveSize(-1).build().encode());
-    gz.add(z.toBuilder().maxSpanId(Integer.MAX_VALUE).build().encode());
+    gz.add(z.toAssembler().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build().encode());
+    gz.add(z.toAssembler().uncompressedArchiveSize(Long.MAX_VALUE).build().encode());
+    gz.add(z.toAssembler().compressedArchiveSize(-1).build().encode());
+    gz.add(z.toAssembler().maxSpanId(Integer.MAX_VALUE).build().encode());
     assertThat(readAll(LAYER, gz)).isZero();
   }
 

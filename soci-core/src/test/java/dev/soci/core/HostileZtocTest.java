@@ -29,7 +29,7 @@ class HostileZtocTest {
   private static final Path BASIC = TestData.file("vectors/basic.tar.gz");
 
   private static Ztoc withFiles(Ztoc z, List<FileMetadata> files) {
-    return z.toBuilder().files(files).build();
+    return z.toAssembler().files(files).build();
   }
 
   private static List<FileMetadata> replace(
@@ -116,7 +116,7 @@ class HostileZtocTest {
     List<Checkpoint> cps = new ArrayList<>(g.checkpoints());
     Checkpoint c6 = cps.get(6);
     cps.set(6, new Checkpoint(c6.in(), c6.out() - 4096, c6.bits(), c6.window()));
-    Ztoc forged = z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
+    Ztoc forged = z.toAssembler().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
     long from = g.checkpoint(5).out();
     try (SeekableLayer l = SeekableLayer.open(blob, forged)) {
       assertThatThrownBy(() -> l.readRange(from, 400_000))
@@ -145,7 +145,7 @@ class HostileZtocTest {
     cps.set(
         cps.size() - 1,
         new Checkpoint(Files.size(blob) + 10, last.out(), last.bits(), last.window()));
-    Ztoc beyond = z.toBuilder().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
+    Ztoc beyond = z.toAssembler().checkpoints(GzipZinfo.of(g.spanSize(), cps).toBytes()).build();
     assertThatThrownBy(() -> SeekableLayer.open(blob, beyond))
         .isInstanceOf(ZtocException.class)
         .hasMessageContaining("not inside the " + Files.size(blob) + "-byte blob");

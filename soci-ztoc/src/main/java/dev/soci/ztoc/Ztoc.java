@@ -34,7 +34,7 @@ public final class Ztoc {
   private final byte[] checkpoints;
   private volatile Zinfo zinfo;
 
-  private Ztoc(Builder b) {
+  private Ztoc(Assembler b) {
     this.version = Objects.requireNonNull(b.version, "version");
     this.buildToolIdentifier = Objects.requireNonNull(b.buildToolIdentifier, "buildToolIdentifier");
     this.compressedArchiveSize = b.compressedArchiveSize;
@@ -44,17 +44,20 @@ public final class Ztoc {
         Objects.requireNonNull(b.compressionAlgorithm, "compressionAlgorithm");
     this.maxSpanId = b.maxSpanId;
     this.spanDigests = List.copyOf(b.spanDigests);
-    this.checkpoints = b.checkpoints; // the builder copied it (or owns it)
+    this.checkpoints = b.checkpoints; // the assembler copied it (or owns it)
     this.zinfo =
-        b.zinfo; // set instead of checkpoints by the builder: serialized only when encoding
+        b.zinfo; // set instead of checkpoints by the assembler: serialized only when encoding
     if (checkpoints == null && zinfo == null) {
       throw new IllegalStateException("a zTOC needs checkpoints");
     }
   }
 
-  /** Returns a new builder: version 0.9, upstream's build tool identifier, gzip, no files. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * Returns a new assembler of a zTOC from its fields (to index a layer, use {@link ZtocBuilder}):
+   * version 0.9, upstream's build tool identifier, gzip, no files.
+   */
+  public static Assembler assembler() {
+    return new Assembler();
   }
 
   /**
@@ -230,9 +233,9 @@ public final class Ztoc {
     this.zinfo = parsed;
   }
 
-  /** Returns a builder initialised with this zTOC's content. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  /** Returns an assembler initialised with this zTOC's fields. */
+  public Assembler toAssembler() {
+    Assembler b = new Assembler();
     b.version = version;
     b.buildToolIdentifier = buildToolIdentifier;
     b.compressedArchiveSize = compressedArchiveSize;
@@ -262,7 +265,7 @@ public final class Ztoc {
   }
 
   /** Assembles a {@link Ztoc} from its parts. Not thread-safe. */
-  public static final class Builder {
+  public static final class Assembler {
     private String version = VERSION_0_9;
     private String buildToolIdentifier = DEFAULT_BUILD_TOOL_IDENTIFIER;
     private long compressedArchiveSize;
@@ -274,58 +277,58 @@ public final class Ztoc {
     private byte[] checkpoints = new byte[0];
     private Zinfo zinfo;
 
-    private Builder() {}
+    private Assembler() {}
 
     /** Sets the version string (default {@code "0.9"}). */
-    public Builder version(String version) {
+    public Assembler version(String version) {
       this.version = version;
       return this;
     }
 
     /** Sets the build tool identifier (default {@value Ztoc#DEFAULT_BUILD_TOOL_IDENTIFIER}). */
-    public Builder buildToolIdentifier(String id) {
+    public Assembler buildToolIdentifier(String id) {
       this.buildToolIdentifier = id;
       return this;
     }
 
     /** Sets the compressed (blob) size. */
-    public Builder compressedArchiveSize(long size) {
+    public Assembler compressedArchiveSize(long size) {
       this.compressedArchiveSize = size;
       return this;
     }
 
     /** Sets the uncompressed tar size up to its end-of-archive marker. */
-    public Builder uncompressedArchiveSize(long size) {
+    public Assembler uncompressedArchiveSize(long size) {
       this.uncompressedArchiveSize = size;
       return this;
     }
 
     /** Sets the TOC entries, in archive order. */
-    public Builder files(List<FileMetadata> files) {
+    public Assembler files(List<FileMetadata> files) {
       this.files = List.copyOf(files);
       return this;
     }
 
     /** Sets the compression algorithm (default gzip). */
-    public Builder compressionAlgorithm(CompressionAlgorithm algorithm) {
+    public Assembler compressionAlgorithm(CompressionAlgorithm algorithm) {
       this.compressionAlgorithm = algorithm;
       return this;
     }
 
     /** Sets the number of spans minus one. */
-    public Builder maxSpanId(int maxSpanId) {
+    public Assembler maxSpanId(int maxSpanId) {
       this.maxSpanId = maxSpanId;
       return this;
     }
 
     /** Sets the span digests, {@code "sha256:<hex>"} each, in span order. */
-    public Builder spanDigests(List<String> digests) {
+    public Assembler spanDigests(List<String> digests) {
       this.spanDigests = List.copyOf(digests);
       return this;
     }
 
     /** Sets the raw checkpoints blob (copied). */
-    public Builder checkpoints(byte[] blob) {
+    public Assembler checkpoints(byte[] blob) {
       this.checkpoints = blob.clone();
       this.zinfo = null;
       return this;
@@ -335,14 +338,14 @@ public final class Ztoc {
      * Sets the checkpoints as a zinfo object, serialized only when the zTOC is encoded: a large
      * layer's windows are then held once, not twice.
      */
-    public Builder zinfo(Zinfo zinfo) {
+    public Assembler zinfo(Zinfo zinfo) {
       this.zinfo = Objects.requireNonNull(zinfo, "zinfo");
       this.checkpoints = null;
       return this;
     }
 
     /** Sets the checkpoints blob, taking ownership of the array (no copy), for the decoder. */
-    Builder checkpointsOwned(byte[] blob) {
+    Assembler checkpointsOwned(byte[] blob) {
       this.checkpoints = blob;
       this.zinfo = null;
       return this;

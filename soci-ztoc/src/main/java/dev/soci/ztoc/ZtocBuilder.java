@@ -347,7 +347,7 @@ public final class ZtocBuilder {
     long size = tee.count();
     List<String> digests = digester.finish(size);
     GzipZinfo zinfo = GzipZinfo.of(spanSize, checkpoints);
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier(buildToolIdentifier)
         .compressedArchiveSize(size)
         .uncompressedArchiveSize(toc.archiveSize())
@@ -382,7 +382,7 @@ public final class ZtocBuilder {
     }
     TarToc toc = tar.finish();
     TarZinfo zinfo = TarZinfo.of(spanSize, size);
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier(buildToolIdentifier)
         .compressedArchiveSize(size)
         .uncompressedArchiveSize(toc.archiveSize())

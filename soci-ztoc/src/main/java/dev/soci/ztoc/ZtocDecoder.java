@@ -105,7 +105,7 @@ final class ZtocDecoder {
     }
     FlatBufferReader reader = new FlatBufferReader(bytes);
     Table root = reader.root("ztoc");
-    Ztoc.Builder b = Ztoc.builder();
+    Ztoc.Assembler b = Ztoc.assembler();
     b.version(text(root.getString(ZTOC_VERSION, "version")));
     b.buildToolIdentifier(
         text(root.getString(ZTOC_BUILD_TOOL_IDENTIFIER, "build_tool_identifier")));

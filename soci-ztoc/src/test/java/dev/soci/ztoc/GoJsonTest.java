@@ -66,7 +66,7 @@ class GoJsonTest {
     FileMetadata f =
         FileMetadata.builder().name(name).uncompressedOffset(512).uncompressedSize(3).build();
     Ztoc ztoc =
-        Ztoc.builder()
+        Ztoc.assembler()
             .buildToolIdentifier("t&t")
             .files(List.of(f))
             .checkpoints(

@@ -150,7 +150,7 @@ class LegacyAndVectorZtocTest {
             .modTime("2023-11-14T22:13:20Z")
             .build();
     Ztoc ztoc =
-        Ztoc.builder()
+        Ztoc.assembler()
             .files(List.of(f))
             .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
             .checkpoints(TarZinfo.of(512, 1024).toBytes())

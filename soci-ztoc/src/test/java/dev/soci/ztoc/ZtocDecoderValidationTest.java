@@ -31,8 +31,8 @@ class ZtocDecoderValidationTest {
   }
 
   /** A valid uncompressed zTOC: span 1024 over a 4096-byte tar. */
-  static Ztoc.Builder valid(List<FileMetadata> files) {
-    return Ztoc.builder()
+  static Ztoc.Assembler valid(List<FileMetadata> files) {
+    return Ztoc.assembler()
         .files(files)
         .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
         .checkpoints(TarZinfo.of(1024, 4096).toBytes())
@@ -261,7 +261,7 @@ class ZtocDecoderValidationTest {
     }
     long size = 512L + 1024L * 100_000;
     Ztoc z =
-        Ztoc.builder()
+        Ztoc.assembler()
             .files(files)
             .compressionAlgorithm(CompressionAlgorithm.UNCOMPRESSED)
             .checkpoints(TarZinfo.of(size, size).toBytes())

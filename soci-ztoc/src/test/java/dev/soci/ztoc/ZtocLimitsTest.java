@@ -132,8 +132,8 @@ class ZtocLimitsTest {
         List.of(
             new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]),
             new Checkpoint(5000, 70000, 3, new byte[Checkpoint.WINDOW_SIZE]));
-    Ztoc.Builder b =
-        Ztoc.builder()
+    Ztoc.Assembler b =
+        Ztoc.assembler()
             .compressionAlgorithm(CompressionAlgorithm.GZIP)
             .checkpoints(GzipZinfo.of(65536, cps).toBytes())
             .maxSpanId(1)
@@ -149,8 +149,8 @@ class ZtocLimitsTest {
   @Test
   void impossibleSizesAreRefused() {
     List<Checkpoint> cps = List.of(new Checkpoint(10, 0, 0, new byte[Checkpoint.WINDOW_SIZE]));
-    Ztoc.Builder gz =
-        Ztoc.builder()
+    Ztoc.Assembler gz =
+        Ztoc.assembler()
             .compressionAlgorithm(CompressionAlgorithm.GZIP)
             .checkpoints(GzipZinfo.of(65536, cps).toBytes())
             .maxSpanId(0)
@@ -178,7 +178,7 @@ class ZtocLimitsTest {
                         .encode()))
         .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("checkpoint 1 claims uncompressed offset");
-    Ztoc.Builder tar = ZtocDecoderValidationTest.valid(List.of()).uncompressedArchiveSize(4097);
+    Ztoc.Assembler tar = ZtocDecoderValidationTest.valid(List.of()).uncompressedArchiveSize(4097);
     assertThatThrownBy(() -> Ztoc.decode(tar.build().encode()))
         .isInstanceOf(MalformedZtocException.class)
         .hasMessageContaining("larger than the 4096-byte uncompressed blob");

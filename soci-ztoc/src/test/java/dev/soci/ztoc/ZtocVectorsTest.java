@@ -88,7 +88,7 @@ class ZtocVectorsTest {
   /** Case 0 with type "reg" instead of upstream's "" (our model has no empty type; see below). */
   static Ztoc case0WithRegType() {
     FileMetadata zero = FileMetadata.builder().modTime(ZERO_TIME).build();
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier("AWS SOCI CLI")
         .files(List.of(zero, zero))
         .checkpoints(new byte[65536])
@@ -103,7 +103,7 @@ class ZtocVectorsTest {
     for (int k = 0; k < cp.length; k++) {
       cp[k] = (byte) (7 * k);
     }
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier("AWS SOCI CLI v0.2")
         .files(List.of(r1(), r2(), r3(), r4(), r5()))
         .checkpoints(cp)
@@ -116,7 +116,7 @@ class ZtocVectorsTest {
   }
 
   static Ztoc buildCase2() {
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier("x")
         .files(List.of(r1(), r2(), r3()))
         .checkpoints(new byte[] {1, 2, 3})
@@ -129,11 +129,11 @@ class ZtocVectorsTest {
   }
 
   static Ztoc buildCase3() {
-    return Ztoc.builder().buildToolIdentifier("").build();
+    return Ztoc.assembler().buildToolIdentifier("").build();
   }
 
   static Ztoc buildCase4() {
-    return Ztoc.builder()
+    return Ztoc.assembler()
         .buildToolIdentifier("odd")
         .files(List.of(r3(), r4(), r5()))
         .checkpoints(new byte[] {9})
