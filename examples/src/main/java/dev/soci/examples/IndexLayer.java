@@ -25,7 +25,7 @@ public final class IndexLayer {
     Path layer = Path.of(args[0]);
     Path out = args.length > 1 ? Path.of(args[1]) : Path.of(args[0] + ".ztoc");
     Ztoc ztoc = ZtocBuilder.withDefaults().build(layer);
-    Files.write(out, ztoc.encode());
+    ztoc.write(out);
     System.out.printf(
         "%s: %d files, %d spans, zTOC %d bytes -> %s%n",
         layer.getFileName(), ztoc.files().size(), ztoc.maxSpanId() + 1, Files.size(out), out);

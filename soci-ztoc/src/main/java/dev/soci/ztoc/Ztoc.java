@@ -102,6 +102,20 @@ public final class Ztoc {
   }
 
   /**
+   * Writes {@link #encode()} to the file {@code path}, atomically: the bytes go to a temporary file
+   * in the same directory, are forced to disk, and are then linked at {@code path} in one step, so
+   * a reader sees no file or the whole zTOC, never part of it. An existing file is never replaced:
+   * if {@code path} already holds exactly these bytes, nothing is written (writing the same zTOC
+   * twice is harmless); if it holds anything else, the write fails.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists with other content
+   * @throws IOException if the file cannot be written
+   */
+  public void write(Path path) throws IOException {
+    ZtocFileWriter.writeNew(path, encode());
+  }
+
+  /**
    * Reads a zTOC from {@code in} to its end (not closed here) and decodes it; reading stops with an
    * error as soon as more than {@link ZtocLimits#maxZtocSize()} bytes arrive.
    */

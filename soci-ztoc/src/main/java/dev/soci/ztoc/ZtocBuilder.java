@@ -36,7 +36,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Ztoc ztoc = ZtocBuilder.withDefaults().spanSize(1 << 20).build(Path.of("layer.tar.gz"));
- * Files.write(Path.of("layer.ztoc"), ztoc.encode());
+ * ztoc.write(Path.of("layer.ztoc"));
  * }</pre>
  */
 public final class ZtocBuilder {
