@@ -75,8 +75,8 @@ class ZtocEncoderDifferentialTest {
       r.nextBytes(h);
       digests.add("sha256:" + HexFormat.of().formatHex(h));
     }
-    Ztoc.Builder b =
-        Ztoc.builder()
+    Ztoc.Assembler b =
+        Ztoc.assembler()
             .buildToolIdentifier(new String(bytes(r, 20), java.nio.charset.StandardCharsets.UTF_8))
             .files(files)
             .spanDigests(digests)
