@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Builds SOCI indexes for an image in an OCI image layout, as upstream {@code soci create} and
@@ -66,10 +65,6 @@ public final class SociIndexBuilder {
 
   /** The default number of zTOCs built at once. */
   public static final int DEFAULT_PARALLELISM = 2;
-
-  private static final Pattern TAG =
-      Pattern.compile(
-          "[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[._:+-]|--)[A-Za-z0-9]+)*)*");
 
   private final long spanSize;
   private final long minLayerSize;
@@ -319,7 +314,7 @@ public final class SociIndexBuilder {
   public ConvertResult convert(
       OciLayout layout, String ref, String tag, PlatformSelection platforms) throws IOException {
     Objects.requireNonNull(platforms, "platforms");
-    checkTag(tag);
+    RefName.checkTag(tag);
     if (tag.equals(ref)) {
       throw new IllegalArgumentException(
           "the destination tag must differ from the source image \""
@@ -369,28 +364,5 @@ public final class SociIndexBuilder {
         layout.decoder().maxDocumentSize(),
         layout.root().resolve(OciLayout.INDEX_FILE).toString());
     tx.commit(index);
-  }
-
-  /**
-   * Checks that {@code tag} can name an image in a layout (image-spec's {@code ref.name} grammar:
-   * components of letters and digits joined by {@code . _ - : +} or {@code --}, separated by {@code
-   * /}) and is not a digest.
-   */
-  public static void checkTag(String tag) {
-    Objects.requireNonNull(tag, "tag");
-    if (tag.isEmpty()) {
-      throw new IllegalArgumentException("the destination tag cannot be empty");
-    }
-    if (tag.contains("@") || dev.soci.oci.Digest.isValid(tag)) {
-      throw new IllegalArgumentException(
-          "the destination must be a tag, not a digest: \"" + tag + "\"");
-    }
-    if (!TAG.matcher(tag).matches()) {
-      throw new IllegalArgumentException(
-          "invalid tag \""
-              + tag
-              + "\": expected letters and digits joined by"
-              + " '.', '_', '-', ':', '+' or '--', in '/'-separated components");
-    }
   }
 }

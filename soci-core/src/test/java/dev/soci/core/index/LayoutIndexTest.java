@@ -633,6 +633,6 @@ class LayoutIndexTest {
     assertThatThrownBy(
             () -> builder().convert(layout, "app", "bad tag", PlatformSelection.defaultPlatform()))
         .hasMessageContaining("invalid tag");
-    SociIndexBuilder.checkTag("registry.example/repo:v1.2-soci");
+    RefName.checkTag("registry.example/repo:v1.2-soci");
   }
 }
