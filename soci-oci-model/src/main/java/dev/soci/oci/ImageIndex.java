@@ -59,4 +59,10 @@ public record ImageIndex(
   public ImageIndex withAnnotations(Map<String, String> annotations) {
     return new ImageIndex(schemaVersion, mediaType, artifactType, manifests, subject, annotations);
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "ImageIndex[" + mediaType + ", " + manifests.size() + " manifests]";
+  }
 }

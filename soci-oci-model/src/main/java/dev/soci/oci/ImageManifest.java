@@ -74,4 +74,16 @@ public record ImageManifest(
   public ImageManifest withAnnotation(String key, String value) {
     return withAnnotations(Maps.with(annotations, key, value));
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "ImageManifest["
+        + mediaType
+        + ", config "
+        + (config == null ? "none" : config.digest())
+        + ", "
+        + layers.size()
+        + " layers]";
+  }
 }

@@ -115,4 +115,10 @@ public record PrefetchArtifact(String version, List<Span> spans) {
     return Descriptor.ofContent(MediaTypes.SOCI_PREFETCH, encode())
         .withAnnotations(java.util.Map.of(Annotations.SOCI_IMAGE_LAYER_DIGEST, layer.toString()));
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "PrefetchArtifact[" + version + ", " + spans.size() + " span ranges]";
+  }
 }

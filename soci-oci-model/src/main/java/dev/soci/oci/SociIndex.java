@@ -201,4 +201,16 @@ public record SociIndex(
     }
     return null;
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "SociIndex["
+        + version
+        + ", "
+        + blobs.size()
+        + " blobs"
+        + (subject == null ? "" : ", subject " + subject.digest())
+        + "]";
+  }
 }

@@ -19,4 +19,16 @@ public record ConvertResult(Descriptor imageIndex, String tag, List<IndexResult>
     Objects.requireNonNull(tag, "tag");
     indexes = List.copyOf(indexes);
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "ConvertResult["
+        + tag
+        + ", image index "
+        + imageIndex.digest()
+        + ", "
+        + indexes.size()
+        + " indexes]";
+  }
 }

@@ -12,4 +12,10 @@ public record CreateResult(List<IndexResult> indexes) {
   public CreateResult {
     indexes = List.copyOf(indexes);
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "CreateResult[" + indexes.size() + " indexes]";
+  }
 }

@@ -29,4 +29,18 @@ public record IndexResult(
     Objects.requireNonNull(index, "index");
     layers = List.copyOf(layers);
   }
+
+  /** A short summary (the full contents are in the accessors). */
+  @Override
+  public String toString() {
+    return "IndexResult["
+        + platform
+        + ", index "
+        + descriptor.digest()
+        + " for manifest "
+        + manifest.digest()
+        + ", "
+        + layers.size()
+        + " layers]";
+  }
 }
