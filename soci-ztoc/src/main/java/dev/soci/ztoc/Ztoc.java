@@ -1,10 +1,14 @@
 package dev.soci.ztoc;
 
+import dev.soci.common.internal.AtomicFiles;
 import dev.soci.ztoc.zinfo.Zinfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -112,7 +116,17 @@ public final class Ztoc {
    * @throws IOException if the file cannot be written
    */
   public void write(Path path) throws IOException {
-    ZtocFileWriter.writeNew(path, encode());
+    byte[] bytes = encode();
+    try {
+      AtomicFiles.write(path, false, out -> out.write(bytes));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+          || Files.size(path) != bytes.length
+          || !Arrays.equals(Files.readAllBytes(path), bytes)) {
+        throw new FileAlreadyExistsException(
+            path.toString(), null, "exists with other content; not overwritten");
+      }
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,11 +62,26 @@ public final class AtomicFiles {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
       } else {
-        Files.move(tmp, target); // fails if the target exists: nothing is overwritten
+        linkNew(tmp, target);
       }
       syncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Makes {@code tmp} appear as {@code target} unless {@code target} exists. A hard link, unlike a
+   * rename, fails when the target exists, also when it appears between a check and the rename; a
+   * plain move (check, then rename) is the fallback where the file system has no hard links.
+   */
+  private static void linkNew(Path tmp, Path target) throws IOException {
+    try {
+      Files.createLink(target, tmp);
+    } catch (FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.move(tmp, target);
     }
   }
 
