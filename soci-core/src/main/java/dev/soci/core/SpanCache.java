@@ -1,12 +1,11 @@
 package dev.soci.core;
 
+import dev.soci.common.internal.AtomicFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -257,28 +256,10 @@ public final class SpanCache {
     if (f == null || Files.exists(f)) {
       return;
     }
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(directory, ".span-", ".tmp");
-      try (var out = Files.newOutputStream(tmp)) {
-        out.write(data, off, len);
-      }
-      try {
-        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFiles.write(f, true, out -> out.write(data, off, len));
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "span cache: cannot write " + f + ": " + e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          LOG.log(Level.DEBUG, "span cache: cannot delete " + tmp + ": " + e);
-        }
-      }
     }
   }
 

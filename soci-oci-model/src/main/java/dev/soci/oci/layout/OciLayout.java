@@ -4,6 +4,7 @@ import dev.soci.common.internal.AtomicFiles;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.Digester;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDocumentException;
@@ -13,19 +14,14 @@ import dev.soci.oci.internal.ImageGraphWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -564,55 +560,53 @@ public final class OciLayout {
           return expected;
         }
       }
-      Path dir = f.getParent();
-      Path tmp = Files.createTempFile(dir, ".tmp-" + f.getFileName(), ".part");
+      Path target = f;
       try {
-        dev.soci.oci.Digester digester = dev.soci.oci.Digester.of(expected.digest().algorithm());
-        long n = 0;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-            OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-          byte[] buf = new byte[64 << 10];
-          for (int r; (r = content.read(buf)) > 0; ) {
-            n += r;
-            if (n > expected.size()) {
-              throw new OciLayoutException(
-                  f, f + ": the content is longer than the expected " + expected.size() + " bytes");
-            }
-            digester.update(buf, 0, r);
-            out.write(buf, 0, r);
-          }
-          out.flush();
-          ch.force(true);
-        }
-        if (n != expected.size()) {
-          throw new OciLayoutException(
-              f, f + ": the content is " + n + " bytes, not the expected " + expected.size());
-        }
-        Digest got = digester.digest();
-        if (!got.equals(expected.digest())) {
-          throw new OciLayoutException(
-              f, f + ": the content's digest is " + got + ", not " + expected.digest());
-        }
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: keep the default permissions
-        }
-        synchronized (this) {
-          if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            return expected; // written meanwhile by another thread of this transaction
-          }
-          try {
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
-          } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, f);
-          }
-          created.push(f);
-        }
-        return expected;
-      } finally {
-        Files.deleteIfExists(tmp);
+        // Checked as it is written: a short, long or wrong stream fails inside the writer, which
+        // then leaves no file behind.
+        AtomicFiles.write(
+            target,
+            false,
+            out -> {
+              Digester digester = Digester.of(expected.digest().algorithm());
+              long n = 0;
+              byte[] buf = new byte[64 << 10];
+              for (int r; (r = content.read(buf)) > 0; ) {
+                n += r;
+                if (n > expected.size()) {
+                  throw new OciLayoutException(
+                      target,
+                      target
+                          + ": the content is longer than the expected "
+                          + expected.size()
+                          + " bytes");
+                }
+                digester.update(buf, 0, r);
+                out.write(buf, 0, r);
+              }
+              if (n != expected.size()) {
+                throw new OciLayoutException(
+                    target,
+                    target
+                        + ": the content is "
+                        + n
+                        + " bytes, not the expected "
+                        + expected.size());
+              }
+              Digest got = digester.digest();
+              if (!got.equals(expected.digest())) {
+                throw new OciLayoutException(
+                    target,
+                    target + ": the content's digest is " + got + ", not " + expected.digest());
+              }
+            });
+      } catch (FileAlreadyExistsException e) {
+        return expected; // written meanwhile by another thread of this transaction
       }
+      synchronized (this) {
+        created.push(f);
+      }
+      return expected;
     }
 
     /** Whether this transaction created the blob of {@code d}. */
