@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.registry.testing.FakeRegistry;
 import dev.soci.core.registry.testing.Fault;
+import dev.soci.core.registry.testing.FaultRule;
 import dev.soci.core.registry.testing.RecordedRequest;
 import dev.soci.core.registry.testing.RequestMatcher;
 import dev.soci.oci.Digest;
@@ -114,6 +115,18 @@ class RegistryBlobSourceTest {
     assertThatThrownBy(() -> source.read(30_000, 100))
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("ignored the Range header");
+  }
+
+  @Test
+  void aPartialAnswerForAnotherRangeIsRefused() throws Exception {
+    anonymous();
+    fake.inject(RequestMatcher.blobGet(), Fault.shiftRange(), FaultRule.ALWAYS);
+    RegistryBlobSource source = repo.openBlob(digest, blob.length);
+    assertThatThrownBy(() -> source.read(1000, 5000))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("answered bytes 1001-6000 for bytes 1000-5999");
+    fake.clearFaults();
+    assertThat(source.read(1000, 5000)).isEqualTo(expected(1000, 5000));
   }
 
   @Test

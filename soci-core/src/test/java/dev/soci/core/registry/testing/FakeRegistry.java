@@ -600,6 +600,19 @@ public final class FakeRegistry implements AutoCloseable {
           reply.headers.remove("Content-Range");
         }
       }
+      case SHIFT_RANGE -> {
+        String cr = reply.headers.get("Content-Range");
+        if (reply.status == 206 && reply.wholeBlob != null && cr != null) {
+          Matcher m = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)").matcher(cr);
+          if (m.matches() && Long.parseLong(m.group(2)) + 1 < reply.wholeBlob.length) {
+            int first = Integer.parseInt(m.group(1)) + 1;
+            int last = Integer.parseInt(m.group(2)) + 1;
+            reply.body = Arrays.copyOfRange(reply.wholeBlob, first, last + 1);
+            reply.headers.put(
+                "Content-Range", "bytes " + first + "-" + last + "/" + reply.wholeBlob.length);
+          }
+        }
+      }
       case CORRUPT_BODY -> {
         if (reply.body.length > 0) {
           reply.body = reply.body.clone();

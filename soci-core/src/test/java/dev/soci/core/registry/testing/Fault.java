@@ -29,6 +29,7 @@ public final class Fault {
     DELAY,
     DROP_AFTER,
     IGNORE_RANGE,
+    SHIFT_RANGE,
     CORRUPT_BODY,
     FOREIGN_UPLOAD_LOCATION
   }
@@ -144,6 +145,14 @@ public final class Fault {
   /** Answers a ranged blob GET with 200 and the whole blob, as a server ignoring Range does. */
   public static Fault ignoreRange() {
     return new Fault(Kind.IGNORE_RANGE, 0, null, 0);
+  }
+
+  /**
+   * Answers a ranged blob GET with 206 and the range one byte later (bytes and {@code
+   * Content-Range} agree with each other, not with the request), as a buggy proxy might.
+   */
+  public static Fault shiftRange() {
+    return new Fault(Kind.SHIFT_RANGE, 0, null, 0);
   }
 
   /**
