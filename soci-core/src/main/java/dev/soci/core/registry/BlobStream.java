@@ -156,6 +156,9 @@ final class BlobStream extends InputStream {
       } catch (RegistryException e) {
         throw e;
       } catch (IOException e) {
+        if (e instanceof java.io.InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          throw e; // interrupted, not broken: no resume
+        }
         resume(e);
         continue;
       }

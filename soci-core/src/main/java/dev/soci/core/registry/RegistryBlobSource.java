@@ -5,6 +5,7 @@ import dev.soci.oci.Digest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.Objects;
@@ -266,7 +267,7 @@ public final class RegistryBlobSource implements BlobSource {
   }
 
   /** Reads up to {@code len} bytes of the body; fewer when it ends or breaks. */
-  private int readBody(InputStream in, byte[] dst, int off, int len) {
+  private int readBody(InputStream in, byte[] dst, int off, int len) throws InterruptedIOException {
     int got = 0;
     try {
       while (got < len) {
@@ -278,6 +279,9 @@ public final class RegistryBlobSource implements BlobSource {
         bytesReceived.add(n);
       }
     } catch (IOException e) {
+      if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+        throw (InterruptedIOException) e; // interrupted, not broken: no resume
+      }
       Transport.log(Level.DEBUG, "blob " + digest + ": body broke after " + got + " bytes: " + e);
     }
     return got;

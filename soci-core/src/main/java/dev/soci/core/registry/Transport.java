@@ -92,6 +92,9 @@ final class Transport {
       } catch (RegistryException e) {
         throw e;
       } catch (IOException e) {
+        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          throw e; // interrupted, not failed
+        }
         attempt++;
         if (!call.idempotent || !retryable(e)) {
           throw transportFailure(call, e);
@@ -183,7 +186,21 @@ final class Transport {
     return Duration.ofMillis(jittered);
   }
 
+  /**
+   * An interrupt is the caller's decision, not a registry failure: it ends the call at once with
+   * the {@link InterruptedIOException} that {@link dev.soci.core.BlobSource} readers expect.
+   */
+  private static InterruptedIOException interrupted(String what, InterruptedException cause) {
+    InterruptedIOException e =
+        new InterruptedIOException("tried to " + what + " but the thread was interrupted");
+    e.initCause(cause);
+    return e;
+  }
+
   private static boolean retryable(IOException e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return false; // the caller asked to stop: never retry
+    }
     if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
       return true;
     }
@@ -216,20 +233,12 @@ final class Transport {
     return e == null ? null : e[0];
   }
 
-  private void sleep(Call call, Duration wait) throws RegistryException {
+  private void sleep(Call call, Duration wait) throws InterruptedIOException {
     try {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryException(
-          call.action,
-          "the thread was interrupted while waiting to retry",
-          RegistryException.NO_STATUS,
-          null,
-          null,
-          call.method,
-          Urls.redact(call.uri),
-          e);
+      throw interrupted(call.action + " (" + call.method + " " + Urls.redact(call.uri) + ")", e);
     }
   }
 
@@ -259,15 +268,7 @@ final class Transport {
         hr = client.send(b.build(), TimedBodyStream.handler(settings.readTimeout()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RegistryException(
-            call.action,
-            "the thread was interrupted",
-            RegistryException.NO_STATUS,
-            null,
-            null,
-            method,
-            Urls.redact(uri),
-            e);
+        throw interrupted(call.action + " (" + method + " " + Urls.redact(uri) + ")", e);
       } catch (IllegalArgumentException e) {
         throw new RegistryException(
             call.action,

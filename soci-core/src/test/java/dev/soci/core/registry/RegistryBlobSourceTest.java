@@ -11,8 +11,11 @@ import dev.soci.core.registry.testing.RecordedRequest;
 import dev.soci.core.registry.testing.RequestMatcher;
 import dev.soci.oci.Digest;
 import java.io.EOFException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +130,37 @@ class RegistryBlobSourceTest {
         .hasMessageContaining("answered bytes 1001-6000 for bytes 1000-5999");
     fake.clearFaults();
     assertThat(source.read(1000, 5000)).isEqualTo(expected(1000, 5000));
+  }
+
+  @Test
+  void anInterruptedReadFailsAsInterruptedNotAsARegistryFailure() throws Exception {
+    anonymous();
+    fake.inject(RequestMatcher.blobGet(), Fault.delay(Duration.ofSeconds(5)), FaultRule.ALWAYS);
+    RegistryBlobSource source = repo.openBlob(digest, blob.length);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                source.read(0, 1000);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    reader.start();
+    // The fake logs a request once answered, so wait for the reader to block on the answer.
+    while (reader.getState() != Thread.State.WAITING
+        && reader.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(200);
+    reader.interrupt();
+    reader.join(10_000);
+    assertThat(reader.isAlive()).isFalse();
+    assertThat(failure.get())
+        .isInstanceOf(InterruptedIOException.class)
+        .hasMessageContaining("interrupted");
+    // (a retry would have ended in a RegistryException or in the bytes, not in this)
   }
 
   @Test
