@@ -22,9 +22,8 @@ import java.util.zip.DeflaterInputStream;
 /**
  * A gzip layer of any size made as a stream, never stored: a tar of one file of pseudo-random but
  * compressible bytes (64-byte lines of eight random letters of a four-letter alphabet and a fixed
- * text), the
- * same bytes each time it is made, so that it can be hashed once and then uploaded (and re-opened
- * by a retried upload) without a copy on disk.
+ * text), the same bytes each time it is made, so that it can be hashed once and then uploaded (and
+ * re-opened by a retried upload) without a copy on disk.
  */
 final class StreamedLayer implements BlobContent {
   private final long fileSize;
@@ -55,11 +54,43 @@ final class StreamedLayer implements BlobContent {
     return new Measured(digest(compressed), size, digest(tar));
   }
 
+  /** The stream the last upload request read, kept for the next chunk (chunks come in order). */
+  private InputStream shared;
+
+  private long sharedPosition;
+
   @Override
-  public InputStream open(long offset) throws IOException {
-    InputStream in = gzip(new Tar());
-    in.skipNBytes(offset);
-    return in;
+  public synchronized InputStream open(long offset) throws IOException {
+    if (shared == null || offset < sharedPosition) {
+      shared = gzip(new Tar());
+      sharedPosition = 0;
+    }
+    shared.skipNBytes(offset - sharedPosition);
+    sharedPosition = offset;
+    return new FilterInputStream(shared) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          sharedPosition++;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          sharedPosition += n;
+        }
+        return n;
+      }
+
+      @Override
+      public void close() {
+        // the next chunk goes on from here
+      }
+    };
   }
 
   /** gzip of {@code tar} made as it is read: header, raw deflate, then CRC-32 and size. */
