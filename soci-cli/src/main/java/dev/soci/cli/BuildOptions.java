@@ -3,6 +3,7 @@ package dev.soci.cli;
 import dev.soci.core.index.Optimization;
 import dev.soci.core.index.PlatformSelection;
 import dev.soci.core.index.SociIndexBuilder;
+import dev.soci.core.registry.ImageReference;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.Platform;
 import dev.soci.ztoc.Ztoc;
@@ -17,10 +18,10 @@ import java.util.List;
 final class BuildOptions {
   static final List<OptionSpec> OPTIONS =
       List.of(
-          OptionSpec.value("--layout", "DIR", "The OCI image layout directory.").asRequired(),
           OptionSpec.value(
-                  "--image", "REF", "The image: a tag of the layout's index.json, or a digest.")
-              .asRequired(),
+              "--layout", "DIR", "The OCI image layout directory (instead of an image REF)."),
+          OptionSpec.value(
+              "--image", "REF", "With --layout: a tag of the layout's index.json, or a digest."),
           OptionSpec.value("--span-size", "BYTES", "Span size of the zTOCs (default: {default}).")
               .withDefault("4194304"),
           OptionSpec.value(
@@ -64,8 +65,17 @@ final class BuildOptions {
                   + " with convert, also move REF2 if it already names another image."),
           OptionSpec.flag("-q, --quiet", "Print only the resulting digests."));
 
+  /** The image where it lives, host[:port]/repository[:tag|@digest] (or null with --layout). */
+  static final ParameterSpec REMOTE =
+      ParameterSpec.optional(
+          "REF",
+          "An image in a registry, host[:port]/repository[:tag|@digest], indexed where it lives:"
+              + " each layer is streamed once, nothing is written locally, and the result is"
+              + " pushed there (instead of --layout and --image).");
+
   final Path layout;
   final String image;
+  final ImageReference remote;
   final boolean quiet;
   private final long spanSize;
   private final long minLayerSize;
@@ -79,8 +89,26 @@ final class BuildOptions {
   private final boolean force;
 
   BuildOptions(Arguments a) {
-    layout = a.path("--layout");
+    String ref = a.parameter(0);
+    layout = a.value("--layout") == null ? null : a.path("--layout");
     image = a.value("--image");
+    if (ref != null) {
+      if (layout != null || image != null) {
+        throw new UsageException("give either an image REF or --layout and --image, not both");
+      }
+      remote = PushCommand.reference(ref);
+    } else {
+      remote = null;
+      if (layout == null || image == null) {
+        throw new UsageException(
+            "missing the image: give a registry REF, or --layout DIR and --image REF");
+      }
+      for (String o : List.of("--plain-http", "--user")) {
+        if (a.flag(o)) {
+          throw new UsageException(o + " applies to a registry REF, not to --layout");
+        }
+      }
+    }
     spanSize = a.positiveLongValue("--span-size");
     minLayerSize = a.longValue("--min-layer-size");
     platforms = a.values("--platform");

@@ -5,7 +5,10 @@ import dev.soci.core.index.IndexResult;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.layout.OciLayout;
 
-/** {@code soci convert --layout DIR --image REF --to REF2}: a SOCI-enabled image, in place. */
+/**
+ * {@code soci convert --layout DIR --image REF --to REF2} or {@code soci convert REF --to TAG}: a
+ * SOCI-enabled image, in place in a layout or where the image lives in its registry.
+ */
 final class ConvertCommand {
   static final CommandSpec SPEC =
       CommandSpec.command(
@@ -13,8 +16,13 @@ final class ConvertCommand {
               ConvertCommand::run,
               "Convert an image of an OCI image layout into a SOCI-enabled image (SOCI index manifests v2 and an image index"
                   + " linking them to the annotated image manifests), tagged REF2 in the same layout.",
-              "The original tag keeps pointing at the original image.")
+              "The original tag keeps pointing at the original image. With REF (an image in a"
+                  + " registry), each layer is streamed once and the converted image is pushed to"
+                  + " the same repository, tagged REF2, in a safe order (the tag last); nothing is"
+                  + " written locally.")
+          .parameters(BuildOptions.REMOTE)
           .options(BuildOptions.OPTIONS)
+          .options(RegistryOptions.CONNECTION)
           .options(
               OptionSpec.value(
                       "--to",
@@ -29,14 +37,14 @@ final class ConvertCommand {
     BuildOptions options = new BuildOptions(a);
     String to = a.value("--to");
     ConsoleProgress progress = new ConsoleProgress(options.quiet);
-    OciLayout layout = OciLayout.open(options.layout);
     ConvertResult r;
     try {
-      r =
-          options
-              .builder(progress)
-              .overwriteTag(a.flag("--force"))
-              .convert(layout, options.image, to, options.selection());
+      var builder = options.builder(progress).overwriteTag(a.flag("--force"));
+      if (options.remote != null) {
+        r = builder.convert(RegistryOptions.registry(a), options.remote, to, options.selection());
+      } else {
+        r = builder.convert(OciLayout.open(options.layout), options.image, to, options.selection());
+      }
     } finally {
       progress.clear();
     }

@@ -10,16 +10,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** The options {@code soci push} and {@code soci pull} share. */
+/** The options {@code soci push} and {@code soci pull} share (and the registry builds). */
 final class RegistryOptions {
-  static final List<OptionSpec> OPTIONS =
+  /** How to reach a registry: plain HTTP, credentials. */
+  static final List<OptionSpec> CONNECTION =
       List.of(
           OptionSpec.flag(
               "--plain-http", "Use plain HTTP (default: HTTPS, except for loopback registries)."),
           OptionSpec.value(
               "--user",
               "U:P",
-              "Credentials (default: docker's config.json, its credential helpers, or anonymous)."),
+              "Credentials (default: docker's config.json, its credential helpers, or anonymous)."));
+
+  static final List<OptionSpec> OPTIONS =
+      concat(
+          CONNECTION,
           OptionSpec.value(
                   "-p, --platform",
                   "PLATFORM",
@@ -27,6 +32,12 @@ final class RegistryOptions {
                       + " host's for a multi-platform image).")
               .asRepeatable(),
           OptionSpec.flag("--all-platforms", "Every platform of the image."));
+
+  private static List<OptionSpec> concat(List<OptionSpec> first, OptionSpec... more) {
+    List<OptionSpec> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return List.copyOf(all);
+  }
 
   /** The logger the registry client writes its request log to. */
   private static final Logger REQUEST_LOG = Logger.getLogger("dev.soci.core.registry");

@@ -1,7 +1,12 @@
 package dev.soci.core.index;
 
+import dev.soci.core.registry.ImageReference;
+import dev.soci.core.registry.Registry;
+import dev.soci.core.registry.Repository;
+import dev.soci.core.registry.SociPusher;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.OciJson;
 import dev.soci.oci.SociIndex;
@@ -15,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -354,6 +360,96 @@ public final class SociIndexBuilder {
       commit(tx, top.withManifests(entries));
       return new ConvertResult(c.imageIndex(), tag, c.indexes());
     }
+  }
+
+  /**
+   * Builds a v1 SOCI index for each selected platform of the image {@code image} where it lives, in
+   * its registry, and pushes them there: each eligible layer is streamed once from the registry
+   * through the zTOC builder (its digest checked from the same bytes), each zTOC uploaded, and each
+   * index pushed with its {@code subject} (the registry's fallback tag updated when it has no
+   * referrers API), as {@link dev.soci.core.registry.SociPusher} pushes them. The indexes are the
+   * bytes {@link #create(OciLayout, String, PlatformSelection)} makes of a pull of the same image.
+   * zTOCs the image's existing SOCI indexes hold for the same layer and span size are reused (not
+   * with {@link #force}). Nothing is written to a file; memory does not grow with layer size.
+   *
+   * @param registry the client (credentials, plain HTTP)
+   * @param image the image: {@code host/repository:tag} or {@code @digest}
+   * @return the indexes pushed
+   */
+  public CreateResult create(Registry registry, ImageReference image, PlatformSelection platforms)
+      throws IOException {
+    Objects.requireNonNull(platforms, "platforms");
+    Repository repo = registry.repository(image);
+    Descriptor target = repo.getManifest(image.reference()).descriptor();
+    RegistryStore store = new RegistryStore(repo);
+    Engine engine = engine(store);
+    List<IndexResult> results = new ArrayList<>();
+    for (var p : engine.select(target, platforms)) {
+      results.add(engine.build(target, p, SociIndex.Version.V1));
+    }
+    Map<Descriptor, Digest> v1 = new LinkedHashMap<>();
+    for (IndexResult r : results) {
+      v1.put(r.descriptor(), r.manifest().digest());
+    }
+    SociPusher.to(registry)
+        .existingIndex(SociPusher.ExistingIndex.ALLOW)
+        .pushDocuments(
+            store.documents(),
+            target,
+            v1,
+            new ImageReference(image.registry(), image.repository(), null, target.digest()));
+    return new CreateResult(results);
+  }
+
+  /**
+   * Converts the image {@code image} where it lives into a SOCI-enabled image tagged {@code tag} in
+   * the same repository, as {@link #convert(OciLayout, String, String, PlatformSelection)} does in
+   * a layout (the same bytes): layers are streamed from the registry once each, zTOCs uploaded,
+   * then the annotated image manifests, the v2 indexes and the SOCI-enabled image index pushed in a
+   * safe order, the tag last. A {@code tag} that already names another image is moved only with
+   * {@link #overwriteTag overwriteTag(true)}. Nothing is written to a file.
+   *
+   * @throws SociIndexException if {@code tag} names another image and tags are not overwritten
+   *     (zTOCs may have been uploaded, but no manifest is pushed then)
+   */
+  public ConvertResult convert(
+      Registry registry, ImageReference image, String tag, PlatformSelection platforms)
+      throws IOException {
+    Objects.requireNonNull(platforms, "platforms");
+    Objects.requireNonNull(tag, "tag");
+    ImageReference destination;
+    try {
+      destination = image.withTag(tag);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid destination tag \"" + tag + "\"", e);
+    }
+    if (tag.equals(image.tag()) && image.digest() == null) {
+      throw new IllegalArgumentException(
+          "the destination tag must differ from the source image \""
+              + image
+              + "\" (the original tag is kept)");
+    }
+    Repository repo = registry.repository(image);
+    Descriptor target = repo.getManifest(image.reference()).descriptor();
+    RegistryStore store = new RegistryStore(repo);
+    Engine.Converted c = engine(store).convert(target, platforms);
+    var tagged = repo.headManifest(tag);
+    if (tagged.isPresent()
+        && !tagged.get().digest().equals(c.imageIndex().digest())
+        && !extras.overwriteTag()) {
+      throw new SociIndexException(
+          "tag \""
+              + tag
+              + "\" already names another image ("
+              + tagged.get().digest()
+              + ") in "
+              + image.registry()
+              + "/"
+              + image.repository()
+              + "; choose another tag, or move it with --force (overwriteTag(true))");
+    }
+    SociPusher.to(registry).pushDocuments(store.documents(), c.imageIndex(), Map.of(), destination);
+    return new ConvertResult(c.imageIndex(), tag, c.indexes());
   }
 
   /** Commits {@code index}, which must stay readable by every tool (see {@link Engine}). */

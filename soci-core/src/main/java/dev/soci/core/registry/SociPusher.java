@@ -169,7 +169,7 @@ public final class SociPusher {
               + image.digest());
     }
     Repository repo = registry.repository(destination);
-    Graph graph = new Graph(layout, repo);
+    Graph graph = new Graph(Source.of(layout), repo);
     graph.visit(image);
 
     // v1 SOCI indexes of the selected image manifests, most recent per manifest
@@ -190,24 +190,65 @@ public final class SociPusher {
                   ? a
                   : b);
     }
-    List<Descriptor> v1 = new ArrayList<>();
+    Map<Descriptor, Digest> v1Indexes = new LinkedHashMap<>();
     for (SociIndexCatalog.IndexEntry e : newest.values()) {
-      Descriptor d = e.descriptor();
-      List<Descriptor> existing = repo.referrers(e.imageManifest(), MediaTypes.SOCI_INDEX_V1);
+      v1Indexes.put(e.descriptor(), e.imageManifest());
+    }
+    return pushGraph(graph, repo, image, v1Indexes, destination);
+  }
+
+  /**
+   * Pushes SOCI artifacts built next to an image that is already in the registry (as {@code
+   * SociIndexBuilder} does for an image indexed where it lives): {@code documents} holds the
+   * manifests and indexes that are new (SOCI index manifests, re-encoded image manifests, a
+   * SOCI-enabled image index), by digest; every other manifest and blob they reference must be in
+   * the destination repository already. Pushes in the same order as {@link #push(OciLayout, String,
+   * ImageReference)}: child manifests, then {@code image} (tagged with the destination's tag, if
+   * any), then the v1 indexes.
+   *
+   * @param image the image to tag: one of {@code documents}, or a manifest already in the registry
+   * @param v1Indexes v1 SOCI index descriptors (among {@code documents}) with their subject's
+   *     digest
+   * @throws IOException if a referenced blob or manifest is missing from the registry
+   */
+  public Result pushDocuments(
+      Map<Digest, byte[]> documents,
+      Descriptor image,
+      Map<Descriptor, Digest> v1Indexes,
+      ImageReference destination)
+      throws IOException {
+    Repository repo = registry.repository(destination);
+    Graph graph = new Graph(Source.of(documents), repo);
+    Descriptor plain = image.toBuilder().annotations(null).platform(null).build();
+    if (documents.containsKey(plain.digest())) {
+      graph.visit(plain);
+    }
+    return pushGraph(graph, repo, plain, v1Indexes, destination);
+  }
+
+  /** Pushes {@code graph} with the v1 indexes (policy applied) and the tag, in the safe order. */
+  private Result pushGraph(
+      Graph graph,
+      Repository repo,
+      Descriptor image,
+      Map<Descriptor, Digest> v1Indexes,
+      ImageReference destination)
+      throws IOException {
+    List<Descriptor> v1 = new ArrayList<>();
+    for (Map.Entry<Descriptor, Digest> e : v1Indexes.entrySet()) {
+      Descriptor d = e.getKey();
+      List<Descriptor> existing = repo.referrers(e.getValue(), MediaTypes.SOCI_INDEX_V1);
       boolean ours = existing.stream().anyMatch(x -> x.digest().equals(d.digest()));
       if (!existing.isEmpty() && !ours) {
         if (existingIndex == ExistingIndex.SKIP) {
           listener.warning(
-              "skipping SOCI index "
-                  + d.digest()
-                  + ": the registry has one for "
-                  + e.imageManifest());
+              "skipping SOCI index " + d.digest() + ": the registry has one for " + e.getValue());
           continue;
         }
         if (existingIndex == ExistingIndex.WARN) {
           listener.warning(
               "the registry already has a SOCI index for "
-                  + e.imageManifest()
+                  + e.getValue()
                   + " ("
                   + existing.get(0).digest()
                   + "); pushing "
@@ -222,7 +263,7 @@ public final class SociPusher {
       v1.add(d);
     }
 
-    uploadBlobs(layout, repo, graph);
+    uploadBlobs(repo, graph);
     int pushed = 0;
     int existing = 0;
     for (Descriptor m : graph.manifests.values()) {
@@ -230,7 +271,7 @@ public final class SociPusher {
           !graph.mustPut.contains(m.digest())
               && repo.headManifest(m.digest().toString()).isPresent();
       if (!have) {
-        repo.putManifest(m.digest().toString(), m.mediaType(), layout.readBlob(m));
+        repo.putManifest(m.digest().toString(), m.mediaType(), graph.source.read(m));
         pushed++;
       } else {
         existing++;
@@ -240,7 +281,11 @@ public final class SociPusher {
     if (destination.tag() != null) {
       Optional<Descriptor> tagged = repo.headManifest(destination.tag());
       if (tagged.isEmpty() || !tagged.get().digest().equals(image.digest())) {
-        repo.putManifest(destination.tag(), image.mediaType(), layout.readBlob(image));
+        byte[] content =
+            graph.source.has(image)
+                ? graph.source.read(image)
+                : repo.getManifest(image.digest().toString()).content();
+        repo.putManifest(destination.tag(), image.mediaType(), content);
         pushed++;
         listener.manifest(image, true);
       }
@@ -281,8 +326,93 @@ public final class SociPusher {
   }
 
   /** Blobs and manifests to push, children before parents. */
+  /**
+   * Where the content to push comes from: a layout, or documents in memory next to an image in the
+   * registry. Only what {@link #has} is pushed; the rest must be in the registry already.
+   */
+  private interface Source {
+    boolean has(Descriptor d);
+
+    byte[] read(Descriptor d) throws IOException;
+
+    ImageIndex index(Descriptor d) throws IOException;
+
+    ImageManifest manifest(Descriptor d) throws IOException;
+
+    /** The content of a blob {@link #has} holds, checked to have the descriptor's size. */
+    BlobContent blob(Descriptor d) throws IOException;
+
+    static Source of(OciLayout layout) {
+      return new Source() {
+        @Override
+        public boolean has(Descriptor d) {
+          return layout.exists(d);
+        }
+
+        @Override
+        public byte[] read(Descriptor d) throws IOException {
+          return layout.readBlob(d);
+        }
+
+        @Override
+        public ImageIndex index(Descriptor d) throws IOException {
+          return layout.readIndex(d);
+        }
+
+        @Override
+        public ImageManifest manifest(Descriptor d) throws IOException {
+          return layout.readManifest(d);
+        }
+
+        @Override
+        public BlobContent blob(Descriptor d) throws IOException {
+          java.nio.file.Path file = layout.blobPath(d.digest());
+          long size = Files.size(file);
+          if (size != d.size()) {
+            throw new IOException(
+                file + " is " + size + " bytes but its descriptor says " + d.size());
+          }
+          return BlobContent.of(file);
+        }
+      };
+    }
+
+    static Source of(Map<Digest, byte[]> documents) {
+      return new Source() {
+        @Override
+        public boolean has(Descriptor d) {
+          return documents.containsKey(d.digest());
+        }
+
+        @Override
+        public byte[] read(Descriptor d) throws IOException {
+          byte[] b = documents.get(d.digest());
+          if (b == null || b.length != d.size()) {
+            throw new IOException("no document " + d.digest() + " of " + d.size() + " bytes");
+          }
+          return b;
+        }
+
+        @Override
+        public ImageIndex index(Descriptor d) throws IOException {
+          return dev.soci.oci.OciJson.decoder().decodeIndex(read(d), d.digest().toString());
+        }
+
+        @Override
+        public ImageManifest manifest(Descriptor d) throws IOException {
+          return dev.soci.oci.OciJson.decoder().decodeManifest(read(d), d.digest().toString());
+        }
+
+        @Override
+        public BlobContent blob(Descriptor d) throws IOException {
+          return BlobContent.of(read(d));
+        }
+      };
+    }
+  }
+
   private static final class Graph {
-    final OciLayout layout;
+    final Source source;
     final Repository repo;
     final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
     final Map<Digest, Descriptor> manifests = new LinkedHashMap<>();
@@ -291,8 +421,8 @@ public final class SociPusher {
     final AtomicInteger uploaded = new AtomicInteger();
     final AtomicLong bytes = new AtomicLong();
 
-    Graph(OciLayout layout, Repository repo) {
-      this.layout = layout;
+    Graph(Source source, Repository repo) {
+      this.source = source;
       this.repo = repo;
     }
 
@@ -302,9 +432,9 @@ public final class SociPusher {
       }
       Descriptor plain = d.toBuilder().annotations(null).platform(null).build();
       if (MediaTypes.isIndex(d.mediaType())) {
-        ImageIndex index = layout.readIndex(d);
+        ImageIndex index = source.index(d);
         for (Descriptor child : index.manifests()) {
-          if (layout.exists(child)) {
+          if (source.has(child)) {
             visit(child);
           } else if (repo.headManifest(child.digest().toString()).isEmpty()) {
             throw new IOException(
@@ -316,7 +446,7 @@ public final class SociPusher {
           }
         }
       } else if (MediaTypes.isManifest(d.mediaType())) {
-        ImageManifest m = layout.readManifest(d);
+        ImageManifest m = source.manifest(d);
         blob(m.config());
         for (Descriptor layer : m.layers()) {
           blob(layer);
@@ -329,7 +459,7 @@ public final class SociPusher {
     }
 
     private void blob(Descriptor d) throws IOException {
-      if (!layout.exists(d)) {
+      if (!source.has(d)) {
         if (!d.urls().isEmpty()) {
           return; // a foreign layer: the registry never had it
         }
@@ -343,7 +473,7 @@ public final class SociPusher {
     }
   }
 
-  private void uploadBlobs(OciLayout layout, Repository repo, Graph graph) throws IOException {
+  private void uploadBlobs(Repository repo, Graph graph) throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(maxConcurrentUploads, Math.max(1, graph.blobs.size())),
@@ -363,13 +493,7 @@ public final class SociPusher {
                     listener.blob(d, false);
                     return null;
                   }
-                  java.nio.file.Path file = layout.blobPath(d.digest());
-                  long size = Files.size(file);
-                  if (size != d.size()) {
-                    throw new IOException(
-                        file + " is " + size + " bytes but its descriptor says " + d.size());
-                  }
-                  repo.pushBlob(d.digest(), d.size(), BlobContent.of(file));
+                  repo.pushBlob(d.digest(), d.size(), graph.source.blob(d));
                   graph.uploaded.incrementAndGet();
                   graph.bytes.addAndGet(d.size());
                   listener.blob(d, true);

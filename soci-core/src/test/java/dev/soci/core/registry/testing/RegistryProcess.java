@@ -106,13 +106,21 @@ public final class RegistryProcess implements AutoCloseable {
 
   /** Starts an anonymous registry. */
   public static RegistryProcess startPlain() throws IOException {
-    return start(Auth.NONE, null, null, null);
+    return start(Auth.NONE, null, null, null, "");
+  }
+
+  /**
+   * Starts an anonymous registry with {@code extraConfig} appended to its {@code config.yml}
+   * (top-level sections such as {@code notifications:}, in YAML, ending with a newline).
+   */
+  public static RegistryProcess startPlain(String extraConfig) throws IOException {
+    return start(Auth.NONE, null, null, null, extraConfig);
   }
 
   /** Starts a registry that wants HTTP Basic {@code user}:{@code password} on every request. */
   public static RegistryProcess startWithBasicAuth(String user, String password)
       throws IOException {
-    return start(Auth.BASIC, user, password, null);
+    return start(Auth.BASIC, user, password, null, "");
   }
 
   /**
@@ -121,10 +129,11 @@ public final class RegistryProcess implements AutoCloseable {
    * The issuer stays open: the caller closes it after the registry.
    */
   public static RegistryProcess startWithTokenAuth(TokenIssuer issuer) throws IOException {
-    return start(Auth.TOKEN, null, null, issuer);
+    return start(Auth.TOKEN, null, null, issuer, "");
   }
 
-  private static RegistryProcess start(Auth auth, String user, String password, TokenIssuer issuer)
+  private static RegistryProcess start(
+      Auth auth, String user, String password, TokenIssuer issuer, String extraConfig)
       throws IOException {
     Path directory = Files.createTempDirectory("soci-registry-");
     try {
@@ -169,7 +178,8 @@ public final class RegistryProcess implements AutoCloseable {
                 + "http:\n  addr: 127.0.0.1:"
                 + port
                 + "\n  secret: soci-test-secret\n"
-                + authSection);
+                + authSection
+                + extraConfig);
         Path log = directory.resolve("registry-" + attempt + ".log");
         Process process =
             new ProcessBuilder(BINARY.toString(), "serve", config.toString())
