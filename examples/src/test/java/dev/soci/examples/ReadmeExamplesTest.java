@@ -71,7 +71,12 @@ class ReadmeExamplesTest {
     // The tour's programs are compiled and tested as a module with exactly README's requires.
     String examplesModule =
         Files.readString(ROOT.resolve("examples/src/main/java/module-info.java"));
-    assertThat(matches(REQUIRES, examplesModule)).isEqualTo(requires);
+    // (the notification worker also requires the JDK's own jdk.httpserver, which needs no Maven)
+    assertThat(
+            matches(REQUIRES, examplesModule).stream()
+                .filter(m -> !m.startsWith("jdk.") && !m.startsWith("java."))
+                .toList())
+        .isEqualTo(requires);
     assertThat(Files.readString(ROOT.resolve("soci-core/src/main/java/module-info.java")))
         .contains("module dev.soci.core {");
   }
