@@ -209,12 +209,9 @@ public final class OciJson {
      */
     public ImageManifest decodeManifest(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.manifest();
@@ -223,12 +220,9 @@ public final class OciJson {
 
     /** Decodes an image index, a Docker manifest list or an image layout's {@code index.json}. */
     public ImageIndex decodeIndex(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.index();
@@ -238,26 +232,26 @@ public final class OciJson {
     /** Decodes a descriptor. */
     public Descriptor decodeDescriptor(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.descriptor("");
           });
     }
 
+    /** Reads one document under this decoder's size and depth limits. */
+    private <T> T read(byte[] json, String document, DocumentReader.Body<T> body)
+        throws InvalidDocumentException {
+      return DocumentReader.read(factory, json, document, maxDocumentSize, maxDepth, body);
+    }
+
     /** Decodes a platform object. */
     public Platform decodePlatform(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.platform("", true);
@@ -271,12 +265,9 @@ public final class OciJson {
      */
     public Platform decodeConfigPlatform(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.platform("", false);
@@ -289,12 +280,9 @@ public final class OciJson {
      */
     public PrefetchArtifact decodePrefetchArtifact(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.prefetchArtifact();
@@ -307,12 +295,9 @@ public final class OciJson {
      */
     public List<String> decodeStringArray(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.stringArray();
@@ -329,12 +314,9 @@ public final class OciJson {
      * null}.
      */
     public Object decodeValue(byte[] json, String document) throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.value("");
@@ -344,12 +326,9 @@ public final class OciJson {
     /** Reads the {@code imageLayoutVersion} of an image layout's {@code oci-layout} file. */
     public String decodeLayoutVersion(byte[] json, String document)
         throws InvalidDocumentException {
-      return DocumentReader.read(
-          factory,
+      return read(
           json,
           document,
-          maxDocumentSize,
-          maxDepth,
           r -> {
             r.root();
             return r.layoutVersion();
