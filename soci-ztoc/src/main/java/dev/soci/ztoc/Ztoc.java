@@ -116,15 +116,31 @@ public final class Ztoc {
    * @throws IOException if the file cannot be written
    */
   public void write(Path path) throws IOException {
-    byte[] bytes = encode();
     try {
-      AtomicFiles.write(path, false, out -> out.write(bytes));
+      AtomicFiles.write(path, false, out -> writeTo(out));
     } catch (FileAlreadyExistsException e) {
-      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-          || Files.size(path) != bytes.length
-          || !Arrays.equals(Files.readAllBytes(path), bytes)) {
+      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || !holdsThisZtoc(path)) {
         throw new FileAlreadyExistsException(
             path.toString(), null, "exists with other content; not overwritten");
+      }
+    }
+  }
+
+  /** Whether the file at {@code path} holds exactly the bytes of {@link #encode()}. */
+  private boolean holdsThisZtoc(Path path) throws IOException {
+    byte[] mine = new byte[1 << 16];
+    byte[] theirs = new byte[1 << 16];
+    try (InputStream a = encodedStream();
+        InputStream b = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+      while (true) {
+        int n = a.readNBytes(mine, 0, mine.length);
+        int m = b.readNBytes(theirs, 0, theirs.length);
+        if (n != m || !Arrays.equals(mine, 0, n, theirs, 0, m)) {
+          return false;
+        }
+        if (n < mine.length) {
+          return true;
+        }
       }
     }
   }
@@ -168,19 +184,25 @@ public final class Ztoc {
   }
 
   /**
-   * Writes the same bytes as {@link #encode()} to {@code out} without an extra copy of the whole
-   * buffer (for large zTOCs), and returns the number of bytes written. Does not close {@code out}.
+   * Writes the same bytes as {@link #encode()} to {@code out} and returns their number. Does not
+   * close {@code out}. The checkpoint windows, most of a zTOC's bytes, are written from this zTOC
+   * rather than copied into one buffer first (see {@link #encodedStream()}).
    */
-  public long writeTo(java.io.OutputStream out) throws java.io.IOException {
-    java.nio.ByteBuffer data = ZtocEncoder.encodeToBuffer(this);
-    long n = data.remaining();
-    byte[] chunk = new byte[(int) Math.min(n, 1 << 16)];
-    while (data.hasRemaining()) {
-      int k = Math.min(chunk.length, data.remaining());
-      data.get(chunk, 0, k);
-      out.write(chunk, 0, k);
+  public long writeTo(java.io.OutputStream out) throws IOException {
+    try (InputStream in = encodedStream()) {
+      return in.transferTo(out);
     }
-    return n;
+  }
+
+  /**
+   * The bytes of {@link #encode()} as a stream made as it is read. For a zTOC built from a layer,
+   * the checkpoint windows (32 KiB a span: most of the bytes) are read from this zTOC a checkpoint
+   * at a time, never copied into one buffer, so writing, hashing or uploading a zTOC needs little
+   * memory beside it; the rest of the encoding (the TOC) is made in memory when this is called.
+   * Each call makes a new stream from the start.
+   */
+  public InputStream encodedStream() {
+    return ZtocEncoder.encodeInParts(this).stream();
   }
 
   /** The format version, {@code "0.9"}. */

@@ -2,9 +2,14 @@ package dev.soci.ztoc;
 
 import dev.soci.ztoc.internal.flatbuffers.FlatBufferWriter;
 import dev.soci.ztoc.zinfo.Zinfo;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes ({@code
@@ -68,17 +73,99 @@ final class ZtocEncoder {
 
   /** The encoded bytes, between the returned buffer's position and limit (no final copy). */
   static ByteBuffer encodeToBuffer(Ztoc ztoc) {
+    return write(ztoc, false).dataBuffer();
+  }
+
+  /**
+   * The encoding in three parts whose concatenation is {@link #encode}'s bytes: the buffer before
+   * the checkpoints blob, the blob (read from the zTOC's zinfo as it is streamed, not copied), the
+   * buffer after it. A zTOC decoded from bytes keeps its blob, which is then in the buffer.
+   */
+  static Parts encodeInParts(Ztoc ztoc) {
+    if (ztoc.checkpointBytesOrNull() != null) {
+      return new Parts(write(ztoc, false).dataBuffer(), null, 0, ByteBuffer.allocate(0));
+    }
+    Zinfo zinfo = ztoc.zinfoOrNull();
+    FlatBufferWriter b = write(ztoc, true);
+    return new Parts(b.front(), zinfo, zinfo.serializedSize(), b.back());
+  }
+
+  /**
+   * {@link #encodeInParts}'s result.
+   *
+   * @param front the bytes before the checkpoints blob (read-only view)
+   * @param zinfo the blob's zinfo, or null when {@code front} holds everything
+   * @param zinfoSize the blob's length
+   * @param back the bytes after the blob
+   */
+  record Parts(ByteBuffer front, Zinfo zinfo, int zinfoSize, ByteBuffer back) {
+    long size() {
+      return (long) front.remaining() + zinfoSize + back.remaining();
+    }
+
+    /** The encoding as a stream, made as it is read. */
+    InputStream stream() {
+      List<InputStream> parts = new ArrayList<>();
+      parts.add(new ByteBufferStream(front.duplicate()));
+      if (zinfo != null) {
+        parts.add(zinfo.newInputStream());
+      }
+      parts.add(new ByteBufferStream(back.duplicate()));
+      return new SequenceInputStream(Collections.enumeration(parts));
+    }
+  }
+
+  /** Reads a buffer from its position to its limit. */
+  private static final class ByteBufferStream extends InputStream {
+    private final ByteBuffer buf;
+
+    ByteBufferStream(ByteBuffer buf) {
+      this.buf = buf;
+    }
+
+    @Override
+    public int read() {
+      return buf.hasRemaining() ? buf.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!buf.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, buf.remaining());
+      buf.get(b, off, n);
+      return n;
+    }
+  }
+
+  /**
+   * Writes {@code ztoc} into a new writer; with {@code hole}, a built zTOC's checkpoints blob is
+   * left out of the buffer (see {@link FlatBufferWriter#startByteVectorHole}).
+   */
+  private static FlatBufferWriter write(Ztoc ztoc, boolean hole) {
+    byte[] blob = ztoc.checkpointBytesOrNull();
+    boolean leaveOut = hole && blob == null;
     // The initial capacity does not change the bytes (offsets are relative to the buffer end);
     // a good estimate only saves the copies of repeated doubling.
-    FlatBufferWriter b = new FlatBufferWriter(estimateSize(ztoc));
+    FlatBufferWriter b =
+        new FlatBufferWriter(
+            Math.max(64, estimateSize(ztoc) - (leaveOut ? ztoc.checkpointsSize() : 0)));
     int version = string(b, ztoc.version());
     int buildTool = string(b, ztoc.buildToolIdentifier());
     int toc = toc(b, ztoc.toc().entries());
 
-    byte[] blob = ztoc.checkpointBytesOrNull();
     int checkpoints;
     if (blob != null) {
       checkpoints = b.createByteVector(blob);
+    } else if (leaveOut) {
+      int size = ztoc.zinfoOrNull().serializedSize();
+      b.startByteVectorHole(size);
+      checkpoints = b.endVector(size);
     } else {
       // Serialize the zinfo straight into the buffer: no intermediate copy of the windows.
       Zinfo zinfo = ztoc.zinfoOrNull();
@@ -112,7 +199,7 @@ final class ZtocEncoder {
     b.addOffset(ZTOC_COMPRESSION_INFO, compressionInfo, 0);
     int root = b.endTable();
     b.finish(root);
-    return b.dataBuffer();
+    return b;
   }
 
   private static int toc(FlatBufferWriter b, List<FileMetadata> files) {

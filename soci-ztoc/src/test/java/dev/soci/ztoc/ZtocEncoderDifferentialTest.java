@@ -2,7 +2,12 @@ package dev.soci.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.ztoc.zinfo.Checkpoint;
+import dev.soci.ztoc.zinfo.GzipZinfo;
 import dev.soci.ztoc.zinfo.TarZinfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +29,37 @@ class ZtocEncoderDifferentialTest {
       Ztoc ztoc = randomZtoc(new Random(seed));
       byte[] ours = ztoc.encode();
       assertThat(ours).as("seed %d", seed).isEqualTo(ReferenceFlatbuffersEncoder.encode(ztoc));
+    }
+  }
+
+  /**
+   * {@link Ztoc#encodedStream()} leaves a built zTOC's checkpoints out of the flatbuffer and
+   * streams them from the zinfo: the same bytes as {@link Ztoc#encode()}, read in any chunk sizes,
+   * whether the zTOC holds a zinfo (gzip or tar) or a decoded blob.
+   */
+  @Test
+  void theStreamedEncodingIsTheEncoding() throws IOException {
+    for (int seed = 0; seed < 400; seed++) {
+      Random r = new Random(seed);
+      Ztoc ztoc = randomZtoc(r);
+      byte[] bytes = ztoc.encode();
+      assertThat(ztoc.encodedStream().readAllBytes()).as("seed %d", seed).isEqualTo(bytes);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (InputStream in = ztoc.encodedStream()) {
+        byte[] chunk = new byte[1 + r.nextInt(70_000)];
+        for (int n; (n = in.read(chunk, 0, 1 + r.nextInt(chunk.length))) >= 0; ) {
+          out.write(chunk, 0, n);
+          int b = in.read(); // and single bytes between the chunks
+          if (b < 0) {
+            break;
+          }
+          out.write(b);
+        }
+      }
+      assertThat(out.toByteArray()).as("seed %d in chunks", seed).isEqualTo(bytes);
+      ByteArrayOutputStream written = new ByteArrayOutputStream();
+      assertThat(ztoc.writeTo(written)).isEqualTo(bytes.length);
+      assertThat(written.toByteArray()).isEqualTo(bytes);
     }
   }
 
@@ -85,8 +121,23 @@ class ZtocEncoderDifferentialTest {
                 r.nextBoolean() ? CompressionAlgorithm.GZIP : CompressionAlgorithm.UNCOMPRESSED)
             .compressedArchiveSize(scalar(r))
             .uncompressedArchiveSize(scalar(r));
-    if (r.nextInt(4) == 0) {
+    int kind = r.nextInt(4);
+    if (kind == 0) {
       b.zinfo(TarZinfo.of(1 + r.nextInt(1 << 20), r.nextInt(1 << 30)));
+    } else if (kind == 1) {
+      List<Checkpoint> checkpoints = new ArrayList<>();
+      long in = 10;
+      long out = 0;
+      for (int i = r.nextInt(5); i > 0; i--) {
+        byte[] window = new byte[Checkpoint.WINDOW_SIZE];
+        r.nextBytes(window);
+        checkpoints.add(new Checkpoint(in, out, r.nextInt(8), window));
+        in += r.nextInt(1 << 20);
+        out += r.nextInt(1 << 22);
+      }
+      b.compressionAlgorithm(CompressionAlgorithm.GZIP)
+          .maxSpanId(checkpoints.size() - 1)
+          .zinfo(GzipZinfo.of(1 + r.nextInt(1 << 22), checkpoints));
     } else {
       b.checkpoints(bytes(r, 200));
     }

@@ -1,6 +1,7 @@
 package dev.soci.ztoc.zinfo;
 
 import dev.soci.ztoc.MalformedZtocException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -236,6 +237,54 @@ public final class GzipZinfo implements Zinfo {
       buf.putLong(c.in()).putLong(c.out()).put((byte) c.bits()).put(c.window());
     }
     out.position(buf.position());
+  }
+
+  @Override
+  public InputStream newInputStream() {
+    return new RecordStream();
+  }
+
+  /** The blob a record at a time: the header, then each checkpoint through one record buffer. */
+  private final class RecordStream extends InputStream {
+    private final ByteBuffer record =
+        ByteBuffer.allocate(RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private int next = version == 1 ? 1 : 0; // the next checkpoint to serialize
+
+    RecordStream() {
+      record.putInt(checkpoints.size()).putLong(spanSize).flip();
+    }
+
+    private boolean fill() {
+      if (record.hasRemaining()) {
+        return true;
+      }
+      if (next >= checkpoints.size()) {
+        return false;
+      }
+      Checkpoint c = checkpoints.get(next++);
+      record.clear();
+      record.putLong(c.in()).putLong(c.out()).put((byte) c.bits()).put(c.window()).flip();
+      return true;
+    }
+
+    @Override
+    public int read() {
+      return fill() ? record.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, record.remaining());
+      record.get(b, off, n);
+      return n;
+    }
   }
 
   @Override

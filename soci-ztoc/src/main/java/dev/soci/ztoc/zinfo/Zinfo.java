@@ -49,4 +49,13 @@ public sealed interface Zinfo permits GzipZinfo, TarZinfo {
 
   /** Writes {@link #toBytes()} at the buffer's position (advancing it). */
   void writeTo(java.nio.ByteBuffer out);
+
+  /**
+   * The bytes of {@link #toBytes()} as a stream made as it is read, a checkpoint at a time: the
+   * windows are not copied into one array, so a large blob can be written or uploaded in little
+   * memory beside this zinfo.
+   */
+  default java.io.InputStream newInputStream() {
+    return new java.io.ByteArrayInputStream(toBytes());
+  }
 }

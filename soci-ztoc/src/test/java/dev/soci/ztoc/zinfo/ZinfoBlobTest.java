@@ -97,6 +97,14 @@ class ZinfoBlobTest {
     assertThat(v1.version()).isEqualTo(1);
     assertThat(v1.checkpoints()).isEqualTo(v2.checkpoints());
     assertThat(v1.toBytes()).isEqualTo(v1Blob);
+    // streamed a record at a time: the same bytes
+    assertThat(v1.newInputStream().readAllBytes()).isEqualTo(v1Blob);
+    assertThat(v2.newInputStream().readAllBytes()).isEqualTo(blob);
+    java.io.InputStream bytewise = v2.newInputStream();
+    for (byte b : blob) {
+      assertThat(bytewise.read()).isEqualTo(b & 0xff);
+    }
+    assertThat(bytewise.read()).isEqualTo(-1);
   }
 
   @ParameterizedTest

@@ -19,6 +19,12 @@ import java.util.Arrays;
  *
  * <p>An offset returned by this writer counts bytes from the end of the buffer. Not thread-safe;
  * one writer builds one buffer.
+ *
+ * <p>One byte vector may be left out of the buffer ({@link #startByteVectorHole}): the writer then
+ * keeps the bytes written before it (the back of the buffer) and after it (the front) apart and
+ * counts offsets as if the vector's bytes were between them, so a large vector can be written from
+ * where it is kept straight into the output ({@link #front()}, the vector, {@link #back()}) instead
+ * of being copied into the buffer.
  */
 public final class FlatBufferWriter {
   private static final int SIZE_UOFFSET = 4;
@@ -38,6 +44,12 @@ public final class FlatBufferWriter {
   private int vtableCount;
   private boolean nested;
 
+  /** Bytes at the end of the buffer written before the hole (all of them while there is none). */
+  private int backLength = -1;
+
+  /** Length of the byte vector left out, once there is one. */
+  private int holeLength;
+
   /**
    * Creates a writer with room for {@code initialCapacity} bytes before it grows; the capacity
    * never changes the bytes written.
@@ -48,9 +60,14 @@ public final class FlatBufferWriter {
     head = capacity;
   }
 
-  /** Bytes written so far: the offset of the most recently written object. */
+  /** Bytes written so far (the hole's included): the offset of the most recently written object. */
   public int offset() {
-    return bb.capacity() - head;
+    return bb.capacity() - head + holeLength;
+  }
+
+  /** Where in {@link #bb} the byte {@code off} bytes from the end of the output is. */
+  private int position(int off) {
+    return bb.capacity() - (backLength >= 0 && off > backLength ? off - holeLength : off);
   }
 
   /**
@@ -69,10 +86,13 @@ public final class FlatBufferWriter {
   }
 
   private void ensure(int bytes) {
+    if ((long) offset() + bytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("a flatbuffer cannot hold more than 2 GiB");
+    }
     if (head >= bytes) {
       return;
     }
-    int used = offset();
+    int used = bb.capacity() - head;
     long wanted = (long) used + bytes;
     long capacity = Math.max((long) bb.capacity() * 2, wanted);
     if (capacity > Integer.MAX_VALUE - 8) {
@@ -199,7 +219,7 @@ public final class FlatBufferWriter {
       prep(SIZE_VOFFSET, 0);
       putShort((short) ((n + VTABLE_METADATA_FIELDS) * SIZE_VOFFSET));
       // The buffer may have grown while the vtable was written: index it from the end again.
-      bb.putInt(bb.capacity() - objectOffset, offset() - objectOffset);
+      bb.putInt(position(objectOffset), offset() - objectOffset);
       if (vtableCount == vtables.length) {
         vtables = Arrays.copyOf(vtables, vtableCount * 2);
       }
@@ -215,7 +235,7 @@ public final class FlatBufferWriter {
 
   /** Whether the vtable at {@code vtOffset} has the entries of the open table (Go's rule). */
   private boolean sameEntries(int vtOffset, int objectOffset, int n) {
-    int at = bb.capacity() - vtOffset;
+    int at = position(vtOffset);
     int bytes = Short.toUnsignedInt(bb.getShort(at));
     if (bytes != (n + VTABLE_METADATA_FIELDS) * SIZE_VOFFSET) {
       return false;
@@ -296,6 +316,68 @@ public final class FlatBufferWriter {
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * Reserves a byte vector of {@code length} bytes that is not written into the buffer (at most one
+   * per buffer); call {@link #endVector(int)} with the same length next. The output is then {@link
+   * #front()}, the vector's bytes, {@link #back()}; {@link #dataBuffer()} and {@link
+   * #toByteArray()} are no longer available.
+   */
+  public void startByteVectorHole(int length) {
+    if (nested) {
+      throw new IllegalStateException("a table or vector is already open");
+    }
+    if (backLength >= 0) {
+      throw new IllegalStateException("a buffer has at most one hole");
+    }
+    if (length < 0) {
+      throw new IllegalArgumentException("negative length");
+    }
+    if ((long) offset() + length + 2 * SIZE_UOFFSET > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("a flatbuffer cannot hold more than 2 GiB");
+    }
+    // prep(SIZE_UOFFSET, length) without making room for the vector's bytes
+    minAlign = Math.max(minAlign, SIZE_UOFFSET);
+    int pad = (-(offset() + length)) & (SIZE_UOFFSET - 1);
+    ensure(pad + SIZE_UOFFSET);
+    for (int i = 0; i < pad; i++) {
+      bb.put(--head, (byte) 0);
+    }
+    nested = true;
+    backLength = offset();
+    holeLength = length;
+  }
+
+  /** The output before the hole: from the root offset to the hole's vector length included. */
+  public ByteBuffer front() {
+    requireHole();
+    return bb.duplicate()
+        .position(head)
+        .limit(bb.capacity() - backLength)
+        .slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The output after the hole: the objects written before the vector. */
+  public ByteBuffer back() {
+    requireHole();
+    return bb.duplicate()
+        .position(bb.capacity() - backLength)
+        .slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void requireHole() {
+    if (backLength < 0) {
+      throw new IllegalStateException("the buffer has no hole");
+    }
+  }
+
+  private void requireNoHole() {
+    if (backLength >= 0) {
+      throw new IllegalStateException("the buffer has a hole: read front() and back()");
+    }
+  }
+
   // ---- finishing ----
 
   /** Writes the root offset, aligned to the largest alignment used. */
@@ -309,11 +391,13 @@ public final class FlatBufferWriter {
 
   /** The finished bytes between the returned buffer's position and limit (no copy). */
   public ByteBuffer dataBuffer() {
+    requireNoHole();
     return bb.duplicate().position(head).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** A copy of the finished bytes. */
   public byte[] toByteArray() {
+    requireNoHole();
     return Arrays.copyOfRange(bb.array(), head, bb.capacity());
   }
 }

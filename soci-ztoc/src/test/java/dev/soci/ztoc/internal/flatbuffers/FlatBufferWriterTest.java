@@ -121,4 +121,64 @@ class FlatBufferWriterTest {
   private static byte[] hex(String s) {
     return java.util.HexFormat.of().parseHex(s.replace(" ", ""));
   }
+
+  /** The calls of a small two-table buffer around a byte vector, with or without the hole. */
+  private static FlatBufferWriter tablesAround(byte[] vector, boolean hole, int capacity) {
+    FlatBufferWriter b = new FlatBufferWriter(capacity);
+    int s = b.createString(new byte[] {'a', 'b', 'c'});
+    b.startTable(3);
+    b.addOffset(0, s, 0);
+    b.addInt(1, 7, 0);
+    b.addByte(2, (byte) 3, (byte) 0);
+    int inner = b.endTable();
+    int v;
+    if (hole) {
+      b.startByteVectorHole(vector.length);
+      v = b.endVector(vector.length);
+    } else {
+      v = b.createByteVector(vector);
+    }
+    b.startTable(3); // the same slots as the inner table: its vtable, behind the hole, is shared
+    b.addOffset(0, v, 0);
+    b.addInt(1, 9, 0);
+    b.addByte(2, (byte) 1, (byte) 0);
+    int outer = b.endTable();
+    b.startTable(2);
+    b.addOffset(0, inner, 0);
+    b.addOffset(1, outer, 0);
+    b.addLong(1, 1L << 40, 0);
+    b.finish(b.endTable());
+    return b;
+  }
+
+  @Test
+  void aHoleLeavesTheVectorOutAndTheBytesAroundItUnchanged() {
+    for (int length = 0; length < 12; length++) {
+      byte[] vector = new byte[length * 7 + length % 3];
+      for (int i = 0; i < vector.length; i++) {
+        vector[i] = (byte) (i * 31 + 1);
+      }
+      byte[] whole = tablesAround(vector, false, 64).toByteArray();
+      FlatBufferWriter b = tablesAround(vector, true, 16); // grows across the hole
+      ByteBuffer out = ByteBuffer.allocate(whole.length);
+      out.put(b.front()).put(vector).put(b.back());
+      assertThat(out.array()).as("vector of %d bytes", vector.length).isEqualTo(whole);
+      assertThat(b.front().remaining() + vector.length + b.back().remaining())
+          .isEqualTo(whole.length);
+      assertThatThrownBy(b::toByteArray).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(b::dataBuffer).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aBufferHasAtMostOneHoleAndItsFrontNeedsOne() {
+    FlatBufferWriter b = new FlatBufferWriter(64);
+    assertThatThrownBy(b::front).isInstanceOf(IllegalStateException.class);
+    b.startByteVectorHole(100);
+    b.endVector(100);
+    assertThatThrownBy(() -> b.startByteVectorHole(1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new FlatBufferWriter(64).startByteVectorHole(Integer.MAX_VALUE - 8))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2 GiB");
+  }
 }
