@@ -1,5 +1,6 @@
 package dev.soci.core.index;
 
+import dev.soci.core.registry.BlobContent;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
@@ -69,6 +70,13 @@ final class LayoutStore implements Store {
   @Override
   public Descriptor write(String mediaType, byte[] content) throws IOException {
     return tx.writeBlob(mediaType, content);
+  }
+
+  @Override
+  public Descriptor write(Descriptor d, BlobContent content) throws IOException {
+    try (InputStream in = content.open(0)) {
+      return tx.writeBlob(d, in); // checked against d as it is written
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.soci.core.index;
 import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.Digester;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
@@ -14,6 +15,7 @@ import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocException;
 import dev.soci.ztoc.ZtocLimits;
 import dev.soci.ztoc.gzip.SpeculativeDecoding;
+import dev.soci.ztoc.zinfo.GzipZinfo;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -229,10 +231,23 @@ final class PlatformIndexer {
                 return t;
               });
       try {
+        // Each build holds its zTOC (a 32 KiB window a span) until it is stored: builds that
+        // would not fit beside the running ones in half the heap wait for them.
+        HeapBudget heap = HeapBudget.halfTheHeap();
         List<Future<Descriptor>> futures = new ArrayList<>();
         for (int i : toBuild) {
           Plan p = plans.get(i);
-          futures.add(pool.submit(() -> buildZtoc(p, done, totalBytes, threadsPerBuild)));
+          long need = heapEstimate(p);
+          futures.add(
+              pool.submit(
+                  () -> {
+                    long taken = heap.acquire(need);
+                    try {
+                      return buildZtoc(p, done, totalBytes, threadsPerBuild);
+                    } finally {
+                      heap.release(taken);
+                    }
+                  }));
         }
         List<IOException> errors = new ArrayList<>();
         for (int k = 0; k < futures.size(); k++) {
@@ -283,6 +298,18 @@ final class PlatformIndexer {
     return out;
   }
 
+  /**
+   * The heap a layer's build holds at most, roughly: its zTOC's checkpoints (a window and its
+   * offsets per span of compressed bytes; none for a tar) and 1 MiB for its TOC and buffers.
+   */
+  private long heapEstimate(Plan p) {
+    long checkpoints =
+        p.algorithm == CompressionAlgorithm.GZIP
+            ? (p.layer.size() / options.spanSize() + 2) * GzipZinfo.RECORD_SIZE
+            : 0;
+    return checkpoints + (1L << 20);
+  }
+
   private Descriptor buildZtoc(Plan p, AtomicLong done, long total, int threads)
       throws IOException {
     ZtocBuilder builder =
@@ -303,17 +330,42 @@ final class PlatformIndexer {
             OutputStream.nullOutputStream()); // read to the end so that the digest is checked
       }
     }
-    byte[] bytes = ztoc.encode();
+    // The zTOC's windows (32 KiB a span, most of its bytes) are hashed and stored from the zTOC
+    // as they are encoded, never copied into one buffer: the build's memory is one zTOC, not two.
+    Descriptor d = describe(ztoc);
     try {
-      ZtocLimits.defaults().checkWritable(bytes.length);
+      ZtocLimits.defaults().checkWritable(d.size());
     } catch (ZtocException e) {
       throw new SociIndexException("layer " + p.layer.digest() + ": " + e.getMessage(), e);
     }
-    Descriptor written = store.write(MediaTypes.SOCI_ZTOC, bytes);
+    Descriptor written = store.write(d, offset -> skip(ztoc.encodedStream(), offset));
     if (options.readsZtocs()) {
       decoded.put(written.digest(), ztoc);
     }
     return written;
+  }
+
+  /** The zTOC blob's descriptor: its encoding hashed and counted as it is made. */
+  private static Descriptor describe(Ztoc ztoc) throws IOException {
+    Digester digester = Digester.sha256();
+    byte[] buf = new byte[64 << 10];
+    try (InputStream in = ztoc.encodedStream()) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        digester.update(buf, 0, n);
+      }
+    }
+    long size = digester.count();
+    return Descriptor.of(MediaTypes.SOCI_ZTOC, digester.digest(), size);
+  }
+
+  private static InputStream skip(InputStream in, long offset) throws IOException {
+    try {
+      in.skipNBytes(offset);
+      return in;
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.soci.core.index;
 
+import dev.soci.core.registry.BlobContent;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
@@ -51,6 +52,25 @@ interface Store {
 
   /** Stores {@code content}; returns {@code {mediaType, digest, size}}. */
   Descriptor write(String mediaType, byte[] content) throws IOException;
+
+  /**
+   * Stores the blob {@code d} describes, streamed from {@code content} (opened from the start, or
+   * from an offset when an upload resumes), without holding it in memory where the store can: a
+   * large zTOC is written or uploaded from the zTOC itself. The content is checked against {@code
+   * d}'s size and digest.
+   */
+  default Descriptor write(Descriptor d, BlobContent content) throws IOException {
+    byte[] bytes;
+    try (InputStream in = content.open(0)) {
+      bytes = in.readNBytes((int) Math.min(d.size() + 1, Integer.MAX_VALUE - 8));
+    }
+    Descriptor written = write(d.mediaType(), bytes);
+    if (!written.digest().equals(d.digest()) || written.size() != d.size()) {
+      throw new SociIndexException(
+          describe(d) + ": the content written is " + written + ", not the blob expected");
+    }
+    return written;
+  }
 
   /**
    * A zTOC already stored for the layer {@code layer} built with {@code spanSize}, checked to be
