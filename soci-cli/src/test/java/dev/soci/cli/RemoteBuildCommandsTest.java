@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.soci.cli.SociCommandTest.Result;
 import dev.soci.core.registry.testing.RegistryProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,67 @@ class RemoteBuildCommandsTest {
             shared.resolve("converted").toString(),
             "-q");
     assertThat(pulled.outText()).contains(remoteDigest);
+  }
+
+  /** The files under {@code dir} of the registry's storage (none when it does not exist). */
+  private static long files(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void convertRefusesATagNamingAnotherImageBeforeUploadingAnything() throws Exception {
+    // a repository of its own: the plain image, tagged v1 and taken
+    String repo = registry.host() + "/remote/taken";
+    String layout = shared.resolve("layout").toString();
+    ok("push", "--layout", layout, "--image", "app", repo + ":v1");
+    ok("push", "--layout", layout, "--image", "app", repo + ":taken");
+    Path storage = registry.storageRoot().resolve("docker/registry/v2");
+    Path links = storage.resolve("repositories/remote/taken");
+    long blobs = files(storage.resolve("blobs"));
+    long repoFiles = files(links);
+    String taken =
+        ok("pull", repo + ":taken", "--layout", shared.resolve("taken").toString(), "-q")
+            .outText()
+            .trim();
+    assertThat(taken).matches(DIGEST);
+
+    // a span size no other test uses: the zTOCs are blobs the registry does not hold yet
+    String[] convert = {
+      "convert",
+      repo + ":v1",
+      "--to",
+      "taken",
+      "-q",
+      "--min-layer-size",
+      "0",
+      "--span-size",
+      "32768"
+    };
+    Result refused = SociCommandTest.run(convert);
+    assertThat(refused.code()).as(refused.err()).isEqualTo(1);
+    assertThat(refused.err())
+        .startsWith("error: tag \"taken\" already names another image (" + taken + ")")
+        .contains("--force")
+        .satisfies(e -> assertThat(e.strip()).doesNotContain("\n"));
+    assertThat(refused.outText()).isEmpty();
+    // nothing was uploaded: no zTOC blob, no manifest, no link in the repository
+    assertThat(files(storage.resolve("blobs"))).isEqualTo(blobs);
+    assertThat(files(links)).isEqualTo(repoFiles);
+
+    Result forced = ok(with(convert, "--force"));
+    String converted = forced.outText().trim();
+    assertThat(converted).matches(DIGEST).isNotEqualTo(taken);
+    assertThat(files(storage.resolve("blobs"))).isGreaterThan(blobs);
+    Result pulled =
+        ok("pull", repo + ":taken", "--layout", shared.resolve("moved").toString(), "-q");
+    assertThat(pulled.outText()).contains(converted);
+    // converting again to the tag that now names the conversion is not a conflict
+    assertThat(ok(convert).outText().trim()).isEqualTo(converted);
   }
 
   @Test

@@ -8,7 +8,10 @@ import dev.soci.oci.Annotations;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
+import dev.soci.oci.InvalidDocumentException;
+import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciJson;
+import dev.soci.oci.Platform;
 import dev.soci.oci.SociIndex;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.ztoc.Ztoc;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -409,8 +413,9 @@ public final class SociIndexBuilder {
    * safe order, the tag last. A {@code tag} that already names another image is moved only with
    * {@link #overwriteTag overwriteTag(true)}. Nothing is written to a file.
    *
-   * @throws SociIndexException if {@code tag} names another image and tags are not overwritten
-   *     (zTOCs may have been uploaded, but no manifest is pushed then)
+   * @throws SociIndexException if {@code tag} names another image and tags are not overwritten:
+   *     nothing is pushed then, and nothing is uploaded unless the tag names a SOCI-enabled image
+   *     index of the image's shape (which only the build can tell apart from its conversion)
    */
   public ConvertResult convert(
       Registry registry, ImageReference image, String tag, PlatformSelection platforms)
@@ -432,24 +437,77 @@ public final class SociIndexBuilder {
     Repository repo = registry.repository(image);
     Descriptor target = repo.getManifest(image.reference()).descriptor();
     RegistryStore store = new RegistryStore(repo);
+    // Fail fast: a tag that cannot name a conversion of this image is refused before any layer
+    // is read or any zTOC uploaded. One that may (a SOCI-enabled image index of the same shape,
+    // such as an earlier conversion, which converting again reproduces) is decided after the build,
+    // from the digests.
+    Optional<Descriptor> tagged = extras.overwriteTag() ? Optional.empty() : repo.headManifest(tag);
+    if (tagged.isPresent() && !mayBeConversionOf(repo, store, tagged.get(), target)) {
+      throw tagTaken(tag, tagged.get(), image);
+    }
     Engine.Converted c = engine(store).convert(target, platforms);
-    var tagged = repo.headManifest(tag);
-    if (tagged.isPresent()
-        && !tagged.get().digest().equals(c.imageIndex().digest())
-        && !extras.overwriteTag()) {
-      throw new SociIndexException(
-          "tag \""
-              + tag
-              + "\" already names another image ("
-              + tagged.get().digest()
-              + ") in "
-              + image.registry()
-              + "/"
-              + image.repository()
-              + "; choose another tag, or move it with --force (overwriteTag(true))");
+    if (tagged.isPresent() && !tagged.get().digest().equals(c.imageIndex().digest())) {
+      throw tagTaken(tag, tagged.get(), image);
     }
     SociPusher.to(registry).pushDocuments(store.documents(), c.imageIndex(), Map.of(), destination);
     return new ConvertResult(c.imageIndex(), tag, c.indexes());
+  }
+
+  private static SociIndexException tagTaken(String tag, Descriptor tagged, ImageReference image) {
+    return new SociIndexException(
+        "tag \""
+            + tag
+            + "\" already names another image ("
+            + tagged.digest()
+            + ") in "
+            + image.registry()
+            + "/"
+            + image.repository()
+            + "; choose another tag, or move it with --force (overwriteTag(true))");
+  }
+
+  /**
+   * Whether {@code tagged} may be what converting {@code target} makes, judged without building: an
+   * OCI image index with a SOCI index v2 entry, whose other entries are as many as the image's (one
+   * for an image manifest) with the same platforms in the same order (the converter keeps them).
+   * Anything else certainly differs from the conversion.
+   */
+  private static boolean mayBeConversionOf(
+      Repository repo, RegistryStore store, Descriptor tagged, Descriptor target)
+      throws IOException {
+    if (!MediaTypes.OCI_INDEX.equals(tagged.mediaType())) {
+      return false;
+    }
+    ImageIndex converted;
+    try {
+      converted =
+          OciJson.decoder()
+              .decodeIndex(
+                  repo.getManifest(tagged.digest().toString()).content(),
+                  "image index " + tagged.digest());
+    } catch (InvalidDocumentException e) {
+      return false; // not what the converter writes
+    }
+    if (converted.manifests().stream()
+        .noneMatch(d -> MediaTypes.SOCI_INDEX_V2.equals(d.artifactType()))) {
+      return false;
+    }
+    List<Platform> images = imagePlatforms(converted.manifests());
+    if (MediaTypes.isIndex(target.mediaType())) {
+      return images.equals(imagePlatforms(store.index(target).manifests()));
+    }
+    return images.size() == 1;
+  }
+
+  /** The platforms of the entries that are not SOCI indexes v2, in order. */
+  private static List<Platform> imagePlatforms(List<Descriptor> entries) {
+    List<Platform> out = new ArrayList<>();
+    for (Descriptor d : entries) {
+      if (!MediaTypes.SOCI_INDEX_V2.equals(d.artifactType())) {
+        out.add(d.platform());
+      }
+    }
+    return out;
   }
 
   /** Commits {@code index}, which must stay readable by every tool (see {@link Engine}). */

@@ -13,12 +13,17 @@ import dev.soci.core.index.SociIndexBuilder;
 import dev.soci.core.index.SociIndexException;
 import dev.soci.core.registry.testing.RegistryProcess;
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciJson;
+import dev.soci.oci.Platform;
 import dev.soci.oci.layout.OciLayout;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,5 +162,71 @@ class RemoteBuildTest {
     assertThat(repo.getManifest("v1-soci").descriptor().digest())
         .isEqualTo(moved.imageIndex().digest())
         .isNotEqualTo(local.imageIndex().digest());
+  }
+
+  /** The files of {@code repository} in the registry's storage: its blob links, manifests, tags. */
+  private static long stored(String repository) throws IOException {
+    Path dir =
+        registry.storageRoot().resolve("docker/registry/v2/repositories").resolve(repository);
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void convertRefusesATagThatCannotNameTheConversionBeforeUploadingAnything() throws Exception {
+    ImageReference v1 = image.inRepository("remote/taken", "v1");
+    OciLayout layout = OciLayout.open(shared.resolve("layout"));
+    SociPusher.to(client).push(layout, "app", v1);
+    SociPusher.to(client).push(layout, "app", v1.withTag("plain"));
+    Repository repo = client.repository(v1);
+    Descriptor plain = repo.getManifest("plain").descriptor();
+    // a span size no other test uses: every zTOC would be a new blob
+    SociIndexBuilder builder = BUILDER.spanSize(32 << 10);
+
+    // the tag names an image manifest, which no conversion is
+    long before = stored("remote/taken");
+    assertThatThrownBy(() -> builder.convert(client, v1, "plain", PlatformSelection.all()))
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining("tag \"plain\" already names another image (" + plain.digest());
+    assertThat(stored("remote/taken")).isEqualTo(before);
+    assertThat(repo.getManifest("plain").descriptor()).isEqualTo(plain);
+
+    // the tag names a SOCI-enabled image index of another shape: the conversion of the manifest
+    // (one image entry), where an image index of two platforms is converted
+    Descriptor converted =
+        BUILDER.convert(client, v1, "conv", PlatformSelection.all()).imageIndex();
+    Descriptor entry =
+        OciJson.decoder()
+            .decodeIndex(repo.getManifest("conv").content(), "conv")
+            .manifests()
+            .get(0);
+    Descriptor manifest = repo.getManifest("v1").descriptor();
+    byte[] multi =
+        OciJson.encode(
+            ImageIndex.of(
+                MediaTypes.OCI_INDEX,
+                List.of(
+                    manifest.withPlatform(entry.platform()),
+                    manifest.withPlatform(Platform.parse("linux/s390x")))));
+    repo.putManifest("multi", MediaTypes.OCI_INDEX, multi);
+    ImageReference multiRef = v1.withTag("multi");
+    before = stored("remote/taken");
+    assertThatThrownBy(
+            () -> builder.convert(client, multiRef, "conv", PlatformSelection.defaultPlatform()))
+        .isInstanceOf(SociIndexException.class)
+        .hasMessageContaining("tag \"conv\" already names another image (" + converted.digest());
+    assertThat(stored("remote/taken")).isEqualTo(before);
+    assertThat(repo.getManifest("conv").descriptor().digest()).isEqualTo(converted.digest());
+
+    // moved when asked
+    ConvertResult moved =
+        builder
+            .overwriteTag(true)
+            .convert(client, multiRef, "conv", PlatformSelection.defaultPlatform());
+    assertThat(repo.getManifest("conv").descriptor().digest())
+        .isEqualTo(moved.imageIndex().digest())
+        .isNotEqualTo(converted.digest());
+    assertThat(stored("remote/taken")).isGreaterThan(before);
   }
 }
