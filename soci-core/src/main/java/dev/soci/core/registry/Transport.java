@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends {@link Call}s: redirects followed by hand (at most {@value #MAX_REDIRECTS}, never from
@@ -248,7 +252,10 @@ final class Transport {
     String method = call.method;
     boolean withBody = call.body != null;
     for (int hops = 0; ; hops++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.readTimeout());
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+      if (!withBody) {
+        b.timeout(settings.readTimeout()); // a body is timed by its progress (see send)
+      }
       for (var h : call.headers.entrySet()) {
         if (!h.getKey().equalsIgnoreCase("Authorization")) {
           b.header(h.getKey(), h.getValue());
@@ -259,13 +266,15 @@ final class Transport {
         b.header("Authorization", authorization);
       }
       b.header("User-Agent", "soci-java");
-      HttpRequest.BodyPublisher publisher =
-          withBody ? call.body.get() : HttpRequest.BodyPublishers.noBody();
-      b.method(method, publisher);
+      ProgressPublisher body = withBody ? new ProgressPublisher(call.body.get()) : null;
+      b.method(method, body != null ? body : HttpRequest.BodyPublishers.noBody());
       long start = System.nanoTime();
       HttpResponse<java.io.InputStream> hr;
       try {
-        hr = client.send(b.build(), TimedBodyStream.handler(settings.readTimeout()));
+        hr =
+            body == null
+                ? client.send(b.build(), TimedBodyStream.handler(settings.readTimeout()))
+                : sendWatched(b.build(), body);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw interrupted(call.action + " (" + method + " " + Urls.redact(uri) + ")", e);
@@ -399,6 +408,56 @@ final class Transport {
         action, why, r.status, code, message, r.method, Urls.redact(r.uri), null);
   }
 
+  /**
+   * Sends a request with a body and waits for its answer's headers, giving up (with {@link
+   * HttpTimeoutException}, the exchange cancelled) once the body has not moved, or the answer has
+   * not come after it, for the read timeout: an upload takes as long as it steadily needs.
+   */
+  private HttpResponse<java.io.InputStream> sendWatched(HttpRequest request, ProgressPublisher body)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<java.io.InputStream>> answer =
+        client.sendAsync(request, TimedBodyStream.handler(settings.readTimeout()));
+    long timeout = settings.readTimeout().toNanos();
+    try {
+      while (true) {
+        long idle = System.nanoTime() - body.lastProgress();
+        if (idle >= timeout) {
+          answer.cancel(true);
+          throw new StalledException();
+        }
+        try {
+          return answer.get(Math.max(1, timeout - idle), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          // the body may have moved meanwhile: check again
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
+      if (c instanceof java.io.UncheckedIOException u) {
+        throw u.getCause(); // the body could not be read (BlobContent.open failed)
+      }
+      throw new IOException(c);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    }
+  }
+
+  /** A request whose body stopped moving, or whose answer did not follow it, for the timeout. */
+  private static final class StalledException extends HttpTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    StalledException() {
+      super("the request body stopped moving or no answer followed it");
+    }
+  }
+
   private static String shorten(String s) {
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
@@ -407,6 +466,11 @@ final class Transport {
     String why;
     if (e instanceof HttpConnectTimeoutException) {
       why = "the connection timed out after " + settings.connectTimeout().toMillis() + " ms";
+    } else if (e instanceof StalledException) {
+      why =
+          "the request body was not taken, or no response followed it, within "
+              + settings.readTimeout().toMillis()
+              + " ms";
     } else if (e instanceof HttpTimeoutException) {
       why = "no response arrived within " + settings.readTimeout().toMillis() + " ms";
     } else if (e instanceof ConnectException) {

@@ -280,4 +280,121 @@ class RepositoryFaultTest {
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("no response arrived within 200 ms");
   }
+
+  /** Content that gives {@code piece} bytes of {@code blob} at a time, {@code pause} apart. */
+  private static BlobContent trickle(byte[] blob, int piece, Duration pause) {
+    return offset ->
+        new java.io.InputStream() {
+          private int at = (int) offset;
+
+          @Override
+          public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (at >= blob.length) {
+              return -1;
+            }
+            try {
+              Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new java.io.InterruptedIOException();
+            }
+            int n = Math.min(Math.min(len, piece), blob.length - at);
+            System.arraycopy(blob, at, b, off, n);
+            at += n;
+            return n;
+          }
+        };
+  }
+
+  @Test
+  void anUploadLongerThanTheReadTimeoutGoesThroughWhileItMoves() throws Exception {
+    Repository repo =
+        start(
+            FakeRegistry.builder(),
+            RepositoryContract.quick().anonymous().readTimeout(Duration.ofMillis(300)));
+    byte[] blob = random(96 << 10, 31);
+    Digest d = Digest.sha256(blob);
+    // 24 pieces 60 ms apart: about 1.4 s to send, each piece well inside the read timeout
+    repo.pushBlob(d, blob.length, trickle(blob, 4 << 10, Duration.ofMillis(60)));
+    assertThat(readAll(repo.getBlob(d, blob.length))).isEqualTo(blob);
+    // and in chunks
+    byte[] other = random(96 << 10, 32);
+    Digest o = Digest.sha256(other);
+    repo.pushBlobChunked(o, other.length, trickle(other, 4 << 10, Duration.ofMillis(60)), 48 << 10);
+    assertThat(readAll(repo.getBlob(o, other.length))).isEqualTo(other);
+  }
+
+  @Test
+  void anUploadThatStopsMovingTimesOut() throws Exception {
+    Repository repo =
+        start(
+            FakeRegistry.builder(),
+            RepositoryContract.quick()
+                .anonymous()
+                .readTimeout(Duration.ofMillis(300))
+                .maxAttempts(2));
+    byte[] blob = random(64 << 10, 33);
+    Digest d = Digest.sha256(blob);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    BlobContent stalls =
+        offset ->
+            new java.io.InputStream() {
+              private boolean gave;
+
+              @Override
+              public int read() {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (!gave) {
+                  gave = true;
+                  int n = Math.min(len, 1000);
+                  System.arraycopy(blob, 0, b, off, n);
+                  return n;
+                }
+                try {
+                  never.await(); // the producer stalls (a stuck disk, a lock)
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                throw new java.io.InterruptedIOException("released");
+              }
+            };
+    try {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          Duration.ofSeconds(30),
+          () ->
+              assertThatThrownBy(() -> repo.pushBlob(d, blob.length, stalls))
+                  .isInstanceOf(RegistryException.class)
+                  .hasMessageContaining("within 300 ms"));
+    } finally {
+      never.countDown();
+    }
+    assertThat(repo.headBlob(d)).isEmpty();
+  }
+
+  @Test
+  void anAnswerThatDoesNotComeAfterTheBodyTimesOut() throws Exception {
+    Repository repo =
+        start(
+            FakeRegistry.builder(),
+            RepositoryContract.quick()
+                .anonymous()
+                .readTimeout(Duration.ofMillis(300))
+                .maxAttempts(1));
+    byte[] blob = random(10_000, 34);
+    Digest d = Digest.sha256(blob);
+    fake.inject(RequestMatcher.uploadPut(), Fault.delay(Duration.ofSeconds(3)), 10);
+    assertThatThrownBy(() -> repo.pushBlob(d, blob.length, BlobContent.of(blob)))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("within 300 ms");
+  }
 }
