@@ -317,16 +317,17 @@ class RepositoryFaultTest {
     Repository repo =
         start(
             FakeRegistry.builder(),
-            RepositoryContract.quick().anonymous().readTimeout(Duration.ofMillis(300)));
-    byte[] blob = random(96 << 10, 31);
+            RepositoryContract.quick().anonymous().readTimeout(Duration.ofMillis(1500)));
+    byte[] blob = random(256 << 10, 31);
     Digest d = Digest.sha256(blob);
-    // 24 pieces 60 ms apart: about 1.4 s to send, each piece well inside the read timeout
-    repo.pushBlob(d, blob.length, trickle(blob, 4 << 10, Duration.ofMillis(60)));
+    // 32 pieces 100 ms apart: about 3.2 s to send, each piece well inside the read timeout
+    repo.pushBlob(d, blob.length, trickle(blob, 8 << 10, Duration.ofMillis(100)));
     assertThat(readAll(repo.getBlob(d, blob.length))).isEqualTo(blob);
-    // and in chunks
-    byte[] other = random(96 << 10, 32);
+    // and in chunks: 2 chunks of 10 pieces each, 2 s a chunk
+    byte[] other = random(160 << 10, 32);
     Digest o = Digest.sha256(other);
-    repo.pushBlobChunked(o, other.length, trickle(other, 4 << 10, Duration.ofMillis(60)), 48 << 10);
+    repo.pushBlobChunked(
+        o, other.length, trickle(other, 8 << 10, Duration.ofMillis(100)), 80 << 10);
     assertThat(readAll(repo.getBlob(o, other.length))).isEqualTo(other);
   }
 
@@ -337,7 +338,7 @@ class RepositoryFaultTest {
             FakeRegistry.builder(),
             RepositoryContract.quick()
                 .anonymous()
-                .readTimeout(Duration.ofMillis(300))
+                .readTimeout(Duration.ofMillis(1500))
                 .maxAttempts(2));
     byte[] blob = random(64 << 10, 33);
     Digest d = Digest.sha256(blob);
@@ -374,7 +375,7 @@ class RepositoryFaultTest {
           () ->
               assertThatThrownBy(() -> repo.pushBlob(d, blob.length, stalls))
                   .isInstanceOf(RegistryException.class)
-                  .hasMessageContaining("within 300 ms"));
+                  .hasMessageContaining("within 1500 ms"));
     } finally {
       never.countDown();
     }
