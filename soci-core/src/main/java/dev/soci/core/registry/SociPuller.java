@@ -17,10 +17,12 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +36,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * to disk, v2 SOCI indexes through the SOCI-enabled image index, v1 ones through the referrers API
  * or the fallback tag. Everything is written through one {@link OciLayout.Transaction}: a failure
  * leaves no new blob behind and {@code index.json} untouched; success tags the image in the layout.
+ *
+ * <p>Image indexes nested in the pulled one (an index listing an index) are followed down to {@link
+ * #MAX_INDEX_DEPTH} levels; deeper nesting fails the pull with a {@link RegistryException} naming
+ * the chain of digests. The platform selection applies to image manifests (and v2 SOCI indexes) at
+ * every level, v1 SOCI indexes are pulled for every image manifest pulled, and every nested image
+ * index is pulled whatever its platforms: the index above it keeps listing it, so leaving it out
+ * would leave a descriptor in the layout that resolves to nothing. An index none of whose manifests
+ * is selected is thus pulled as a document, without its manifests, just as the root index is
+ * written without the manifests of the platforms not selected (pull all platforms for a layout in
+ * which every descriptor resolves). Every manifest and index is fetched and checked (digest, size,
+ * manifest or index as its descriptor says) before the transaction begins, and blobs are verified
+ * as they stream, so a document or blob that cannot be fetched fails the pull and leaves the layout
+ * as it was: never a descriptor without its content. A pull fetches at most 10,000 manifests and
+ * indexes (128 MiB of them).
  *
  * <pre>{@code
  * SociPuller.Result r = SociPuller.from(registry)
@@ -70,6 +86,18 @@ public final class SociPuller {
       sociIndexes = List.copyOf(sociIndexes);
     }
   }
+
+  /**
+   * How deep image indexes may nest: the pulled index and at most seven levels of indexes under it.
+   * Deeper nesting fails the pull.
+   */
+  public static final int MAX_INDEX_DEPTH = 8;
+
+  /** At most this many manifests and indexes are fetched by one pull. */
+  static final int MAX_DOCUMENTS = 10_000;
+
+  /** At most this many bytes of manifests and indexes are held by one pull. */
+  static final long MAX_DOCUMENT_BYTES = 128L << 20;
 
   private final Registry registry;
   private PlatformSelection platforms = PlatformSelection.defaultPlatform();
@@ -150,42 +178,25 @@ public final class SociPuller {
 
   private Result pull(ImageReference source, OciLayout layout, String tag) throws IOException {
     Repository repo = registry.repository(source);
+    Graph graph = new Graph(repo, source);
     FetchedManifest root = repo.getManifest(source.reference());
-    Map<Digest, FetchedManifest> manifests = new LinkedHashMap<>();
-    Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
-    List<Descriptor> images = new ArrayList<>();
-    List<Descriptor> socis = new ArrayList<>();
-    Map<Digest, Platform> platformOf = new LinkedHashMap<>();
+    graph.count(root);
     if (MediaTypes.isIndex(root.mediaType())) {
-      ImageIndex index = decodeIndex(root);
-      for (Descriptor child : index.manifests()) {
-        if (!wanted(child)) {
-          continue;
-        }
-        FetchedManifest m = repo.getManifest(child.digest().toString());
-        if (!MediaTypes.isManifest(m.mediaType())) {
-          continue; // nested indexes are not followed
-        }
-        addManifest(m, manifests, blobs);
-        if (isSoci(child)) {
-          socis.add(m.descriptor());
-        } else {
-          images.add(m.descriptor());
-          if (child.platform() != null) {
-            platformOf.put(child.digest(), child.platform());
-          }
-        }
-      }
+      graph.index(root, List.of(root.descriptor().digest()));
     } else {
-      addManifest(root, manifests, blobs);
-      images.add(root.descriptor());
+      graph.manifest(root, null);
     }
+    Map<Digest, FetchedManifest> manifests = graph.manifests;
+    Map<Digest, Descriptor> blobs = graph.blobs;
+    List<Descriptor> images = graph.images;
+    List<Descriptor> socis = graph.socis;
     manifests.put(root.descriptor().digest(), root);
-    // v1 SOCI indexes: referrers of each image manifest
+    // v1 SOCI indexes: referrers of each image manifest, at any level of nesting
     List<Descriptor> v1 = new ArrayList<>();
     for (Descriptor image : images) {
       for (Descriptor r : repo.referrers(image.digest(), MediaTypes.SOCI_INDEX_V1)) {
         FetchedManifest m = repo.getManifest(r.digest().toString());
+        graph.count(m);
         addManifest(m, manifests, blobs);
         Descriptor entry =
             Descriptor.builder()
@@ -193,7 +204,7 @@ public final class SociPuller {
                 .digest(r.digest())
                 .size(m.descriptor().size())
                 .artifactType(MediaTypes.SOCI_INDEX_V1)
-                .platform(platformOf.get(image.digest()))
+                .platform(graph.platformOf.get(image.digest()))
                 .build();
         v1.add(entry);
         socis.add(m.descriptor());
@@ -235,6 +246,167 @@ public final class SociPuller {
         downloaded.get(),
         blobs.size() - downloaded.get(),
         bytes.get());
+  }
+
+  /**
+   * The manifests, indexes and blobs a pull reaches from its root, fetched (documents) or listed
+   * (blobs) before anything is written, so that a failure here changes nothing on disk.
+   */
+  private final class Graph {
+    private final Repository repo;
+    private final ImageReference source;
+    final Map<Digest, FetchedManifest> manifests = new LinkedHashMap<>();
+    final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+    final List<Descriptor> images = new ArrayList<>();
+    final List<Descriptor> socis = new ArrayList<>();
+    final Map<Digest, Platform> platformOf = new LinkedHashMap<>();
+    private final Set<Digest> indexesSeen = new HashSet<>();
+    private int documents;
+    private long documentBytes;
+
+    Graph(Repository repo, ImageReference source) {
+      this.repo = repo;
+      this.source = source;
+    }
+
+    /**
+     * Adds an image index and what it reaches: every image index it lists (whatever its platform,
+     * since this index keeps listing it) and the wanted image manifests, SOCI v2 indexes among
+     * them. {@code chain} is the digests from the root down to this index.
+     */
+    void index(FetchedManifest m, List<Digest> chain) throws IOException {
+      if (!indexesSeen.add(m.descriptor().digest())) {
+        return; // listed twice (a lattice): fetched and followed once
+      }
+      manifests.put(m.descriptor().digest(), m);
+      for (Descriptor child : decodeIndex(m).manifests()) {
+        boolean isIndex = MediaTypes.isIndex(child.mediaType());
+        if (!isIndex && !wanted(child)) {
+          continue; // another platform's manifest: not pulled (see the class comment)
+        }
+        List<Digest> path = new ArrayList<>(chain);
+        path.add(child.digest());
+        if (isIndex) {
+          checkDepth(path); // before fetching: a chain ends here whatever the registry serves
+        }
+        FetchedManifest c = fetch(child, path);
+        if (MediaTypes.isIndex(c.mediaType())) {
+          checkDepth(path);
+          index(c, List.copyOf(path));
+        } else if (MediaTypes.isManifest(c.mediaType())) {
+          manifest(c, child);
+        } else {
+          throw failure(
+              chainText(path)
+                  + " has media type "
+                  + c.mediaType()
+                  + ": neither an image manifest nor an image index, so it cannot be pulled");
+        }
+      }
+    }
+
+    private void checkDepth(List<Digest> path) throws RegistryException {
+      if (path.size() > MAX_INDEX_DEPTH) {
+        throw failure(
+            "its image indexes are nested deeper than "
+                + MAX_INDEX_DEPTH
+                + " levels: "
+                + chainText(path));
+      }
+    }
+
+    /** Adds an image manifest (or SOCI v2 index) {@code entry} lists, or the root when null. */
+    void manifest(FetchedManifest m, Descriptor entry) throws IOException {
+      addManifest(m, manifests, blobs);
+      if (entry != null && isSoci(entry)) {
+        if (!socis.contains(m.descriptor())) {
+          socis.add(m.descriptor());
+        }
+        return;
+      }
+      if (!images.contains(m.descriptor())) {
+        images.add(m.descriptor());
+      }
+      if (entry != null && entry.platform() != null) {
+        platformOf.putIfAbsent(entry.digest(), entry.platform());
+      }
+    }
+
+    /**
+     * Fetches what {@code child} describes, checking that it is what the descriptor says (size, and
+     * manifest or index when the media type tells).
+     */
+    private FetchedManifest fetch(Descriptor child, List<Digest> path) throws IOException {
+      FetchedManifest m = manifests.get(child.digest()); // listed before: fetched once
+      if (m == null) {
+        m = get(child, path);
+        count(m);
+      }
+      if (m.descriptor().size() != child.size()) {
+        throw failure(
+            chainText(path)
+                + " is "
+                + m.descriptor().size()
+                + " bytes but its descriptor says "
+                + child.size());
+      }
+      boolean saysIndex = MediaTypes.isIndex(child.mediaType());
+      boolean saysManifest = MediaTypes.isManifest(child.mediaType());
+      if ((saysIndex && !MediaTypes.isIndex(m.mediaType()))
+          || (saysManifest && !MediaTypes.isManifest(m.mediaType()))) {
+        throw failure(
+            chainText(path)
+                + " is listed with media type "
+                + child.mediaType()
+                + " but the registry serves it as "
+                + m.mediaType());
+      }
+      return m;
+    }
+
+    private FetchedManifest get(Descriptor child, List<Digest> path) throws IOException {
+      try {
+        return repo.getManifest(child.digest().toString());
+      } catch (RegistryException e) {
+        throw new RegistryException(
+            "pull " + source,
+            chainText(path) + " could not be fetched: " + e.getMessage(),
+            e.status(),
+            e.errorCode(),
+            e.errorMessage(),
+            e.method(),
+            e.url(),
+            e);
+      }
+    }
+
+    /** Counts a fetched document against the bounds of one pull. */
+    void count(FetchedManifest m) throws RegistryException {
+      documents++;
+      documentBytes += m.descriptor().size();
+      if (documents > MAX_DOCUMENTS || documentBytes > MAX_DOCUMENT_BYTES) {
+        throw failure(
+            "it reaches more than "
+                + MAX_DOCUMENTS
+                + " manifests and indexes or more than "
+                + MAX_DOCUMENT_BYTES
+                + " bytes of them");
+      }
+    }
+
+    private RegistryException failure(String reason) {
+      return new RegistryException(
+          "pull " + source, reason, RegistryException.NO_STATUS, null, null, null, null, null);
+    }
+  }
+
+  /** "sha256:a -> sha256:b -> sha256:c": the digests from the pulled root down to a document. */
+  private static String chainText(List<Digest> path) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < path.size(); i++) {
+      b.append(i == 0 ? "" : " -> ").append(path.get(i));
+    }
+    return b.toString();
   }
 
   private static ImageIndex decodeIndex(FetchedManifest m) throws IOException {
