@@ -422,10 +422,15 @@ public final class SociPuller {
         || MediaTypes.SOCI_INDEX_V1.equals(d.artifactType());
   }
 
+  /**
+   * Whether a manifest an index lists is pulled: with all platforms, every one (attestation
+   * manifests of platform {@code unknown/unknown} too, so that the layout is complete); otherwise
+   * those without a platform and those of a chosen platform.
+   */
   private boolean wanted(Descriptor child) {
     Platform p = child.platform();
     if (p == null || platforms.isAll()) {
-      return p == null || !p.os().equals("unknown") || isSoci(child);
+      return true;
     }
     List<Platform> list = platforms.isDefault() ? List.of(Platform.host()) : platforms.platforms();
     return list.stream().anyMatch(q -> q.normalize().matches(p));

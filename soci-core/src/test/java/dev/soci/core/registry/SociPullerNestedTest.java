@@ -117,7 +117,10 @@ class SociPullerNestedTest {
     return RepositoryContract.quick().anonymous().maxAttempts(2).build();
   }
 
-  /** The graph of the test: root -> (a -> (host, other, v2 of host), b -> c -> third). */
+  /**
+   * The graph of the test: root -> (a -> (host, other, v2 of host), b -> c -> (third, an
+   * attestation of platform unknown/unknown)), and a v1 SOCI index of third.
+   */
   private record Graph(
       Descriptor root,
       Descriptor a,
@@ -127,7 +130,8 @@ class SociPullerNestedTest {
       Descriptor other,
       Descriptor third,
       Descriptor v2,
-      Descriptor v1OfThird) {}
+      Descriptor v1OfThird,
+      Descriptor attestation) {}
 
   private static Graph push(Repository repo, String tag) throws IOException {
     Pusher p = new Pusher(repo);
@@ -136,11 +140,12 @@ class SociPullerNestedTest {
     Descriptor third = p.image(THIRD);
     Descriptor v2 = p.v2Index(Platform.host());
     Descriptor a = p.index(null, host, other, v2);
-    Descriptor c = p.index(null, third);
+    Descriptor attestation = p.image(Platform.of("unknown", "unknown"));
+    Descriptor c = p.index(null, third, attestation);
     Descriptor b = p.index(null, c);
     Descriptor root = p.index(tag, a, b);
     Descriptor v1 = p.v1Index(third.toBuilder().platform(null).build());
-    return new Graph(root, a, b, c, host, other, third, v2, v1);
+    return new Graph(root, a, b, c, host, other, third, v2, v1, attestation);
   }
 
   /**
@@ -182,7 +187,8 @@ class SociPullerNestedTest {
       assertThat(r.image().digest()).isEqualTo(g.root().digest());
       assertThat(r.manifests())
           .extracting(Descriptor::digest)
-          .containsExactlyInAnyOrder(g.host().digest(), g.other().digest(), g.third().digest());
+          .containsExactlyInAnyOrder(
+              g.host().digest(), g.other().digest(), g.third().digest(), g.attestation().digest());
       assertThat(r.sociIndexes())
           .extracting(Descriptor::digest)
           .containsExactlyInAnyOrder(g.v2().digest(), g.v1OfThird().digest());
@@ -199,7 +205,8 @@ class SociPullerNestedTest {
               g.other().digest(),
               g.third().digest(),
               g.v2().digest(),
-              g.v1OfThird().digest());
+              g.v1OfThird().digest(),
+              g.attestation().digest());
       // nothing but what index.json reaches was written
       Set<String> files = new TreeSet<>(SociPushPullTest.blobFiles(target).keySet());
       Set<String> expected = new TreeSet<>();
@@ -272,7 +279,7 @@ class SociPullerNestedTest {
         assertThat(layout.exists(d)).as(d.toString()).isTrue();
         layout.readBlob(d);
       }
-      for (Descriptor d : List.of(g.host(), g.third(), g.v2(), g.v1OfThird())) {
+      for (Descriptor d : List.of(g.host(), g.third(), g.v2(), g.v1OfThird(), g.attestation())) {
         assertThat(layout.exists(d)).as(d.toString()).isFalse();
       }
       assertThat(layout.index().manifests()).hasSize(1);
