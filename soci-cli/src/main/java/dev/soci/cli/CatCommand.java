@@ -48,6 +48,7 @@ final class CatCommand {
                   "U:P",
                   "Registry credentials (default: docker's config.json, its credential helpers,"
                       + " or anonymous)."),
+              RegistryOptions.CA_FILE,
               OptionSpec.value(
                   "-p, --platform",
                   "PLATFORM",
@@ -91,8 +92,8 @@ final class CatCommand {
                 + a.parameter(1)
                 + "')");
       }
-      if (a.flag("--plain-http") || a.value("--user") != null) {
-        throw new UsageException("--plain-http and --user are for a registry SRC");
+      if (a.flag("--plain-http") || a.value("--user") != null || a.value("--ca-file") != null) {
+        throw new UsageException("--plain-http, --user and --ca-file are for a registry SRC");
       }
       ref = a.value("--image");
       path = a.parameter(0);

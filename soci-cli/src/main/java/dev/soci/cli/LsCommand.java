@@ -57,6 +57,7 @@ final class LsCommand {
                   "U:P",
                   "Credentials (default: docker's config.json, its credential helpers, or"
                       + " anonymous)."),
+              RegistryOptions.CA_FILE,
               OptionSpec.value(
                   "-p, --platform",
                   "PLATFORM",
@@ -82,8 +83,8 @@ final class LsCommand {
       if (a.value("--layout") == null || a.value("--image") == null) {
         throw new UsageException("--layout and --image go together");
       }
-      if (a.flag("--plain-http") || a.value("--user") != null) {
-        throw new UsageException("--plain-http and --user are for a registry SRC");
+      if (a.flag("--plain-http") || a.value("--user") != null || a.value("--ca-file") != null) {
+        throw new UsageException("--plain-http, --user and --ca-file are for a registry SRC");
       }
       env.put(FileSystemOptions.IMAGE, a.value("--image"));
     } else if (params.isEmpty()) {

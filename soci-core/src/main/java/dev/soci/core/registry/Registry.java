@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of OCI distribution registries (distribution-spec 1.1), on {@code java.net.http}. One
@@ -28,11 +29,13 @@ import java.util.Objects;
  */
 public final class Registry {
   private final boolean plainHttp;
+  private final boolean loopbackHttps;
   final Transport transport;
   final int maxPages;
 
   private Registry(Builder b) {
     this.plainHttp = b.plainHttp;
+    this.loopbackHttps = b.loopbackHttps;
     this.maxPages = b.maxPages;
     Authenticator.CredentialSource source = credentialSource(b);
     this.transport =
@@ -43,7 +46,8 @@ public final class Registry {
                 b.deadline,
                 b.maxAttempts,
                 b.initialBackoff,
-                b.maxBackoff),
+                b.maxBackoff,
+                b.sslContext),
             new Authenticator(source, b.clock),
             b.clock);
   }
@@ -95,13 +99,15 @@ public final class Registry {
 
   /** The base URI of a registry's API ({@code https://host[:port]}). */
   URI baseUri(String apiHost) {
-    boolean http = plainHttp || Urls.isLoopback(apiHost);
+    boolean http = plainHttp || !loopbackHttps && Urls.isLoopback(apiHost);
     return URI.create((http ? "http" : "https") + "://" + apiHost.toLowerCase(Locale.ROOT));
   }
 
   /** Builds a {@link Registry}. */
   public static final class Builder {
     private boolean plainHttp;
+    private boolean loopbackHttps;
+    private SSLContext sslContext;
     private String user;
     private String password;
     private boolean anonymous;
@@ -121,6 +127,20 @@ public final class Registry {
     /** Plain HTTP to every registry (default: HTTPS except for loopback hosts). */
     public Builder plainHttp(boolean plain) {
       this.plainHttp = plain;
+      return this;
+    }
+
+    /**
+     * The TLS context of HTTPS connections: its trust managers decide which registry certificates
+     * are trusted (a corporate CA, a self-signed development registry), its key managers give a
+     * client certificate if a registry asks for one. It applies to this client only; no JVM-wide
+     * setting changes. Host names are verified against the certificates whatever the context.
+     *
+     * <p>Default: the JVM's default context ({@link SSLContext#getDefault()}), i.e. the default
+     * trust store ({@code javax.net.ssl.trustStore} or the JDK's {@code cacerts}).
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "context");
       return this;
     }
 
@@ -197,6 +217,12 @@ public final class Registry {
         throw new IllegalArgumentException("max pages must be at least 1");
       }
       this.maxPages = pages;
+      return this;
+    }
+
+    /** HTTPS to loopback hosts too, instead of plain HTTP (tests of TLS against local servers). */
+    Builder loopbackHttps(boolean https) {
+      this.loopbackHttps = https;
       return this;
     }
 

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends {@link Call}s: redirects followed by hand (at most {@value #MAX_REDIRECTS}, never from
@@ -49,18 +51,22 @@ final class Transport {
       Duration deadline,
       int maxAttempts,
       Duration initialBackoff,
-      Duration maxBackoff) {}
+      Duration maxBackoff,
+      SSLContext sslContext) {}
 
   Transport(Settings settings, Authenticator auth, Clock clock) {
     this.settings = settings;
     this.auth = auth;
     this.clock = clock;
-    this.client =
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(settings.connectTimeout())
-            .build();
+            .connectTimeout(settings.connectTimeout());
+    if (settings.sslContext() != null) {
+      b.sslContext(settings.sslContext()); // else the JVM's default context
+    }
+    this.client = b.build();
   }
 
   /**
@@ -298,6 +304,22 @@ final class Transport {
                 + (System.nanoTime() - start) / 1_000_000
                 + " ms: "
                 + e);
+        if (certificateProblem(e)) {
+          // typed here, where the URL of this hop (perhaps a redirect target) is known
+          throw new RegistryException(
+              call.action,
+              "the TLS certificate of "
+                  + hostPort(uri)
+                  + " is not trusted or does not name that host ("
+                  + innermostMessage(e)
+                  + "); trust its CA with Registry.Builder.sslContext (the CLI: --ca-file)",
+              RegistryException.NO_STATUS,
+              null,
+              null,
+              method,
+              Urls.redact(uri),
+              e);
+        }
         throw e;
       }
       log(
@@ -475,6 +497,9 @@ final class Transport {
       why = "no response arrived within " + settings.readTimeout().toMillis() + " ms";
     } else if (e instanceof ConnectException) {
       why = "the connection was refused";
+    } else if (cause(e, SSLException.class) != null) {
+      why =
+          "the TLS connection with " + hostPort(call.uri) + " failed (" + innermostMessage(e) + ")";
     } else {
       why = "of a transport error: " + e;
     }
@@ -487,6 +512,38 @@ final class Transport {
         call.method,
         Urls.redact(call.uri),
         e);
+  }
+
+  /**
+   * Whether a TLS failure is the peer's certificate being refused (no trusted path to it, expired,
+   * or not naming the host), as opposed to a connection dropped during the handshake.
+   */
+  private static boolean certificateProblem(IOException e) {
+    return cause(e, SSLException.class) != null
+        && cause(e, java.security.GeneralSecurityException.class) != null;
+  }
+
+  private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+    for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String innermostMessage(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return shorten(message);
+  }
+
+  private static String hostPort(URI uri) {
+    return uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
   }
 
   static void log(Level level, String message) {

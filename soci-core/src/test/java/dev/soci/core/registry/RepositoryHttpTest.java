@@ -485,7 +485,8 @@ class RepositoryHttpTest {
                   Duration.ofMinutes(1),
                   3,
                   Duration.ofMillis(1),
-                  Duration.ofMillis(5)),
+                  Duration.ofMillis(5),
+                  null),
               authenticator,
               java.time.Clock.systemUTC());
       java.net.URI origin = java.net.URI.create(stub.url());

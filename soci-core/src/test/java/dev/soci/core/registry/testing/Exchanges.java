@@ -2,6 +2,8 @@ package dev.soci.core.registry.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /** Small helpers shared by the fixtures' JDK {@link HttpServer}s. */
 final class Exchanges {
@@ -35,8 +38,23 @@ final class Exchanges {
 
   /** A server on 127.0.0.1 with an ephemeral port, served by daemon threads. */
   static HttpServer loopbackServer(String name) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    return loopbackServer(name, null);
+  }
+
+  /**
+   * As {@link #loopbackServer(String)}; with a TLS context, an {@link HttpsServer} presenting its
+   * identity.
+   */
+  static HttpServer loopbackServer(String name, SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    HttpServer server;
+    if (tls == null) {
+      server = HttpServer.create(address, 64);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     ExecutorService executor =
         Executors.newCachedThreadPool(
             r -> {

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * An in-process OCI registry on the JDK {@link HttpServer} ({@code 127.0.0.1}, ephemeral port)
@@ -76,6 +77,9 @@ import java.util.regex.Pattern;
  * <p>Faults: {@link #inject(RequestMatcher, Fault, int)} applies a {@link Fault} to the next
  * matching requests (the first active rule that matches wins). The log ({@link #requests()})
  * records every request with its headers, the status answered and the fault applied.
+ *
+ * <p>Plain HTTP by default; {@link Builder#https()} serves both servers over TLS with a self-signed
+ * certificate that {@link #clientSslContext()} trusts.
  *
  * <p>Thread-safe. {@link #close()} stops both servers.
  */
@@ -185,8 +189,11 @@ public final class FakeRegistry implements AutoCloseable {
     }
   }
 
+  private static SelfSignedCertificate tlsIdentity;
+
   private final HttpServer server;
   private final HttpServer blobHost;
+  private final boolean https;
   private final AuthMode authMode;
   private final String user;
   private final String password;
@@ -218,12 +225,22 @@ public final class FakeRegistry implements AutoCloseable {
     this.checkManifestReferences = b.checkManifestReferences;
     this.absoluteLocations = b.absoluteLocations;
     this.mountStatus = b.mountStatus;
-    this.server = Exchanges.loopbackServer("fake-registry");
-    this.blobHost = Exchanges.loopbackServer("fake-blob-host");
+    this.https = b.https;
+    SSLContext tls = https ? tlsIdentity().serverContext() : null;
+    this.server = Exchanges.loopbackServer("fake-registry", tls);
+    this.blobHost = Exchanges.loopbackServer("fake-blob-host", tls);
     server.createContext("/", exchange -> dispatch(exchange, RecordedRequest.Origin.REGISTRY));
     blobHost.createContext("/", exchange -> dispatch(exchange, RecordedRequest.Origin.BLOB_HOST));
     server.start();
     blobHost.start();
+  }
+
+  /** The loopback TLS identity of every HTTPS fake of this JVM (an RSA key takes a while). */
+  private static synchronized SelfSignedCertificate tlsIdentity() {
+    if (tlsIdentity == null) {
+      tlsIdentity = SelfSignedCertificate.generateForLoopback("soci fake registry");
+    }
+    return tlsIdentity;
   }
 
   /** Starts an anonymous registry with the referrers API. */
@@ -248,19 +265,45 @@ public final class FakeRegistry implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** {@code http://127.0.0.1:PORT}. */
+  /** {@code http://127.0.0.1:PORT} ({@code https://} with {@link Builder#https()}). */
   public URI baseUri() {
-    return URI.create("http://" + host());
+    return URI.create(scheme() + "://" + host());
   }
 
-  /** The bearer realm, {@code http://127.0.0.1:PORT/token}. */
+  /** The bearer realm, {@code http(s)://127.0.0.1:PORT/token}. */
   public URI realm() {
     return baseUri().resolve("/token");
   }
 
-  /** The blob host's base, another origin ({@code http://127.0.0.1:OTHER_PORT}). */
+  /** The blob host's base, another origin ({@code http(s)://127.0.0.1:OTHER_PORT}). */
   public URI blobHostUri() {
-    return URI.create("http://127.0.0.1:" + blobHost.getAddress().getPort());
+    return URI.create(scheme() + "://127.0.0.1:" + blobHost.getAddress().getPort());
+  }
+
+  private String scheme() {
+    return https ? "https" : "http";
+  }
+
+  /**
+   * For an HTTPS fake ({@link Builder#https()}): a client TLS context that trusts its self-signed
+   * certificate (and nothing else). The certificate names {@code IP:127.0.0.1} and {@code
+   * DNS:localhost}.
+   *
+   * @throws IllegalStateException if this fake speaks plain HTTP
+   */
+  public SSLContext clientSslContext() {
+    if (!https) {
+      throw new IllegalStateException("this fake registry speaks plain HTTP");
+    }
+    return tlsIdentity().trustingContext();
+  }
+
+  /** The PEM of an HTTPS fake's certificate, as a CA file (see {@link #clientSslContext()}). */
+  public String certificatePem() {
+    if (!https) {
+      throw new IllegalStateException("this fake registry speaks plain HTTP");
+    }
+    return tlsIdentity().pem();
   }
 
   /**
@@ -418,7 +461,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "fake registry (" + authMode + ") at " + host();
+    return "fake registry (" + authMode + ") at " + baseUri();
   }
 
   // --- dispatch ---
@@ -1333,8 +1376,19 @@ public final class FakeRegistry implements AutoCloseable {
     private int mountStatus = 201;
     private boolean checkManifestReferences = true;
     private boolean absoluteLocations;
+    private boolean https;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS (registry and blob host) with a self-signed certificate for {@code 127.0.0.1}
+     * instead of plain HTTP (default: plain HTTP); clients trust it with {@link
+     * FakeRegistry#clientSslContext()}.
+     */
+    public Builder https() {
+      this.https = true;
+      return this;
+    }
 
     /** Every {@code /v2/} request needs HTTP Basic {@code user}:{@code password}. */
     public Builder basicAuth(String user, String password) {

@@ -42,6 +42,37 @@ class FakeRegistryTest {
     return registry;
   }
 
+  // --- https ---
+
+  @Test
+  void httpsModeServesOverTlsToClientsTrustingItsCertificate() throws Exception {
+    registry = FakeRegistry.builder().https().start();
+    String digest = registry.putBlob(REPO, bytes(100));
+    assertThat(registry.baseUri().getScheme()).isEqualTo("https");
+    assertThat(registry.blobHostUri().getScheme()).isEqualTo("https");
+    assertThat(registry.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+    HttpClient trusting =
+        HttpClient.newBuilder()
+            .sslContext(registry.clientSslContext())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpResponse<byte[]> r =
+        trusting.send(
+            HttpRequest.newBuilder(blob(digest)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(bytes(100));
+    // the certificate names 127.0.0.1 (checked by the client) but no public CA vouches for it
+    assertThatThrownBy(() -> get(blob(digest))).isInstanceOf(javax.net.ssl.SSLException.class);
+    assertThat(registry.requests()).hasSize(1);
+  }
+
+  @Test
+  void plainModeHasNoTlsContext() throws Exception {
+    plain();
+    assertThat(registry.baseUri().getScheme()).isEqualTo("http");
+    assertThatThrownBy(() -> registry.clientSslContext()).isInstanceOf(IllegalStateException.class);
+  }
+
   // --- faults ---
 
   @Test

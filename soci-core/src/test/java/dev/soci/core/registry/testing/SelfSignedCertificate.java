@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,6 +19,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An RSA key pair with a self-signed X.509 v3 certificate, made with plain JDK APIs: the
@@ -24,12 +29,14 @@ import java.util.Base64;
  * SHA256withRSA}, then parsed back by the JDK's {@link CertificateFactory} as a check.
  *
  * <p>Used as the signing identity of {@link TokenIssuer}: the registry lists the certificate in its
- * {@code rootcertbundle} and trusts JWTs whose {@code x5c} header carries it.
+ * {@code rootcertbundle} and trusts JWTs whose {@code x5c} header carries it; and as the TLS
+ * identity of an HTTPS {@link FakeRegistry} ({@link #generateForLoopback}).
  */
 final class SelfSignedCertificate {
   private static final String SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
   private static final String COMMON_NAME = "2.5.4.3";
   private static final String BASIC_CONSTRAINTS = "2.5.29.19";
+  private static final String SUBJECT_ALT_NAME = "2.5.29.17";
 
   private final KeyPair keyPair;
   private final X509Certificate certificate;
@@ -41,6 +48,23 @@ final class SelfSignedCertificate {
 
   /** A new 2048-bit RSA identity named {@code CN=commonName}, valid for a day around now. */
   static SelfSignedCertificate generate(String commonName) {
+    return generate(commonName, new byte[0]);
+  }
+
+  /**
+   * As {@link #generate(String)}, for a TLS server on this machine: the certificate's subject
+   * alternative names are {@code IP:127.0.0.1} and {@code DNS:localhost}, which HTTPS clients check
+   * the host against (the common name is not used for that).
+   */
+  static SelfSignedCertificate generateForLoopback(String commonName) {
+    byte[] names =
+        seq(
+            tlv(0x87, new byte[] {127, 0, 0, 1}), // [7] iPAddress
+            tlv(0x82, "localhost".getBytes(StandardCharsets.US_ASCII))); // [2] dNSName
+    return generate(commonName, seq(oid(SUBJECT_ALT_NAME), tlv(0x04, names)));
+  }
+
+  private static SelfSignedCertificate generate(String commonName, byte[] moreExtensions) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -59,7 +83,7 @@ final class SelfSignedCertificate {
               seq(utcTime(now.minus(Duration.ofHours(1))), utcTime(now.plus(Duration.ofDays(1)))),
               name,
               keyPair.getPublic().getEncoded(), // SubjectPublicKeyInfo, already DER
-              tlv(0xa3, seq(basicConstraintsCa)));
+              tlv(0xa3, seq(basicConstraintsCa, moreExtensions)));
       Signature signer = Signature.getInstance("SHA256withRSA");
       signer.initSign(keyPair.getPrivate());
       signer.update(tbs);
@@ -82,6 +106,41 @@ final class SelfSignedCertificate {
 
   X509Certificate certificate() {
     return certificate;
+  }
+
+  /** A TLS context that presents this identity (a server's). */
+  SSLContext serverContext() {
+    try {
+      char[] password = "fake".toCharArray();
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("server", keyPair.getPrivate(), password, new Certificate[] {certificate});
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("could not make a server TLS context", e);
+    }
+  }
+
+  /** A TLS context that trusts this certificate and nothing else (a client's). */
+  SSLContext trustingContext() {
+    try {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("trusted", certificate);
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("could not make a client TLS context", e);
+    }
   }
 
   /** The certificate's DER bytes. */
