@@ -202,7 +202,7 @@ public final class Ztoc {
    * Each call makes a new stream from the start.
    */
   public InputStream encodedStream() {
-    return ZtocEncoder.encodeInParts(this).stream();
+    return ZtocEncoder.encodedStream(this);
   }
 
   /** The format version, {@code "0.9"}. */

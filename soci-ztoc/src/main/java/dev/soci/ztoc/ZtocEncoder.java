@@ -2,14 +2,13 @@ package dev.soci.ztoc;
 
 import dev.soci.ztoc.internal.flatbuffers.FlatBufferWriter;
 import dev.soci.ztoc.zinfo.Zinfo;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Writes a {@link Ztoc} as the flatbuffers bytes upstream's {@code ztoc.Marshal} writes ({@code
@@ -77,70 +76,24 @@ final class ZtocEncoder {
   }
 
   /**
-   * The encoding in three parts whose concatenation is {@link #encode}'s bytes: the buffer before
-   * the checkpoints blob, the blob (read from the zTOC's zinfo as it is streamed, not copied), the
-   * buffer after it. A zTOC decoded from bytes keeps its blob, which is then in the buffer.
+   * {@link #encode}'s bytes as a stream made as it is read: the buffer before the checkpoints blob,
+   * the blob (read from the zTOC's zinfo a record at a time, never copied into the buffer), the
+   * buffer after it. A zTOC decoded from bytes keeps its blob, which is then in the one buffer.
    */
-  static Parts encodeInParts(Ztoc ztoc) {
+  static InputStream encodedStream(Ztoc ztoc) {
     if (ztoc.checkpointBytesOrNull() != null) {
-      return new Parts(write(ztoc, false).dataBuffer(), null, 0, ByteBuffer.allocate(0));
+      return streamOf(write(ztoc, false).dataBuffer());
     }
-    Zinfo zinfo = ztoc.zinfoOrNull();
     FlatBufferWriter b = write(ztoc, true);
-    return new Parts(b.front(), zinfo, zinfo.serializedSize(), b.back());
+    return new SequenceInputStream(
+        Collections.enumeration(
+            List.of(streamOf(b.front()), ztoc.zinfoOrNull().newInputStream(), streamOf(b.back()))));
   }
 
-  /**
-   * {@link #encodeInParts}'s result.
-   *
-   * @param front the bytes before the checkpoints blob (read-only view)
-   * @param zinfo the blob's zinfo, or null when {@code front} holds everything
-   * @param zinfoSize the blob's length
-   * @param back the bytes after the blob
-   */
-  record Parts(ByteBuffer front, Zinfo zinfo, int zinfoSize, ByteBuffer back) {
-    long size() {
-      return (long) front.remaining() + zinfoSize + back.remaining();
-    }
-
-    /** The encoding as a stream, made as it is read. */
-    InputStream stream() {
-      List<InputStream> parts = new ArrayList<>();
-      parts.add(new ByteBufferStream(front.duplicate()));
-      if (zinfo != null) {
-        parts.add(zinfo.newInputStream());
-      }
-      parts.add(new ByteBufferStream(back.duplicate()));
-      return new SequenceInputStream(Collections.enumeration(parts));
-    }
-  }
-
-  /** Reads a buffer from its position to its limit. */
-  private static final class ByteBufferStream extends InputStream {
-    private final ByteBuffer buf;
-
-    ByteBufferStream(ByteBuffer buf) {
-      this.buf = buf;
-    }
-
-    @Override
-    public int read() {
-      return buf.hasRemaining() ? buf.get() & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!buf.hasRemaining()) {
-        return -1;
-      }
-      int n = Math.min(len, buf.remaining());
-      buf.get(b, off, n);
-      return n;
-    }
+  /** The bytes of a heap buffer between its position and limit, not copied. */
+  private static InputStream streamOf(ByteBuffer buf) {
+    return new ByteArrayInputStream(
+        buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
   }
 
   /**
