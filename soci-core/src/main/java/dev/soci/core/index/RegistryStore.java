@@ -158,11 +158,7 @@ final class RegistryStore implements Store {
       }
       return d;
     }
-    var have = repo.headBlob(d.digest());
-    if (have.isEmpty() || have.getAsLong() != d.size()) {
-      repo.pushBlob(d.digest(), d.size(), BlobContent.of(content.clone()));
-    }
-    return d;
+    return write(d, BlobContent.of(content.clone()));
   }
 
   @Override

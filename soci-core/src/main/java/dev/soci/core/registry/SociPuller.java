@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Pulls an image and its SOCI artifacts from a registry into an OCI image layout: the image (one
@@ -402,11 +403,7 @@ public final class SociPuller {
 
   /** "sha256:a -> sha256:b -> sha256:c": the digests from the pulled root down to a document. */
   private static String chainText(List<Digest> path) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < path.size(); i++) {
-      b.append(i == 0 ? "" : " -> ").append(path.get(i));
-    }
-    return b.toString();
+    return path.stream().map(Digest::toString).collect(Collectors.joining(" -> "));
   }
 
   private static ImageIndex decodeIndex(FetchedManifest m) throws IOException {
